@@ -1,0 +1,152 @@
+# Shared shell functions of ./run, scripts/test-stack and bench/run: start PostgreSQL, create the
+# two databases and their roles, start Artemis. Sourced, not executed.
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+ARTEMIS_VERSION=2.40.0
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Runs a command as the postgres OS user (initdb, pg_ctl and peer-authenticated psql refuse root).
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
+}
+
+# wait_for_port HOST PORT SECONDS [PID]: waits until something accepts connections, or fails
+# early when PID (the process that should be listening) has died.
+wait_for_port() {
+  local host=$1 port=$2 seconds=$3 pid=${4:-}
+  local deadline=$((SECONDS + seconds))
+  while ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# psql_admin SOCKET_DIR PORT SQL...: runs SQL as the postgres superuser over the Unix socket.
+psql_admin() {
+  local socket_dir=$1 port=$2; shift 2
+  as_postgres "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -d postgres "$@"
+}
+
+# Starts the machine's own cluster (the run stack's). pg_ctlcluster exits 2 when it already runs.
+start_system_postgres() {
+  local rc=0
+  pg_ctlcluster 15 main start || rc=$?
+  [ $rc -eq 0 ] || [ $rc -eq 2 ] || die "could not start PostgreSQL 15 (pg_ctlcluster exit $rc)"
+  local i
+  for i in $(seq 1 50); do
+    as_postgres "$PG_BIN/pg_isready" -q -h /var/run/postgresql -p 5432 && return 0
+    sleep 0.2
+  done
+  die "PostgreSQL on port 5432 did not become ready"
+}
+
+# provision_databases SOCKET_DIR PORT: creates (or updates) the two roles and databases named by
+# CQRS_WRITE_DB, CQRS_WRITE_USER, CQRS_WRITE_PASSWORD and CQRS_READ_* . Each database is reachable
+# by its own role only: CONNECT is revoked from PUBLIC, so neither side can open the other's database.
+provision_databases() {
+  local socket_dir=$1 port=$2
+  local side db user password
+  for side in WRITE READ; do
+    db=$(eval echo "\$CQRS_${side}_DB"); user=$(eval echo "\$CQRS_${side}_USER")
+    password=$(eval echo "\$CQRS_${side}_PASSWORD")
+    psql_admin "$socket_dir" "$port" -v role="$user" -v pw="$password" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'role', :'pw') \gexec
+SQL
+    psql_admin "$socket_dir" "$port" -v db="$db" -v role="$user" <<'SQL'
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
+SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \gexec
+SQL
+  done
+}
+
+# drop_databases SOCKET_DIR PORT: removes both databases (for a fresh start).
+drop_databases() {
+  local socket_dir=$1 port=$2 side db
+  for side in WRITE READ; do
+    db=$(eval echo "\$CQRS_${side}_DB")
+    psql_admin "$socket_dir" "$port" -v db="$db" <<'SQL'
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \gexec
+SQL
+  done
+}
+
+# ensure_artemis_instance HOME_DIR INSTANCE_DIR USER PASSWORD: unpacks the Artemis distribution
+# (copied from Maven Central by the build) and creates a broker instance, once; installs our
+# broker.xml at every call, so that changes to server-config/artemis apply on the next start.
+ensure_artemis_instance() {
+  local home_parent=$1 instance=$2 user=$3 password=$4
+  local home=$home_parent/apache-artemis-$ARTEMIS_VERSION
+  if [ ! -x "$home/bin/artemis" ]; then
+    mkdir -p "$home_parent"
+    tar -xzf "$PROJECT_DIR/target/server/apache-artemis.tar.gz" -C "$home_parent"
+  fi
+  if [ ! -f "$instance/etc/broker.xml" ]; then
+    log "creating Artemis broker instance in $instance"
+    "$home/bin/artemis" create --silent --force --no-web --no-autotune --nio --java-memory 512M \
+      --host 127.0.0.1 --user "$user" --password "$password" --require-login "$instance" >/dev/null
+  fi
+  cp "$PROJECT_DIR/server-config/artemis/broker.xml" "$instance/etc/broker.xml"
+}
+
+# start_artemis INSTANCE_DIR PORT LOG_FILE: starts the broker in the background (a child of this
+# shell, killed with it) and waits until it is active. Sets ARTEMIS_PID.
+start_artemis() {
+  local instance=$1 port=$2 logfile=$3
+  if port_in_use "$port"; then die "port $port is in use: is another broker running?"; fi
+  : >"$logfile"
+  JAVA_ARGS_APPEND="-Dcqrs.artemis.port=$port" child_process "$instance/bin/artemis" run >>"$logfile" 2>&1 &
+  ARTEMIS_PID=$!
+  local deadline=$((SECONDS + 90))
+  until grep -q 'AMQ221007' "$logfile"; do
+    kill -0 "$ARTEMIS_PID" 2>/dev/null || { tail -20 "$logfile" >&2; die "Artemis exited during start-up (log: $logfile)"; }
+    [ $SECONDS -lt $deadline ] || die "Artemis did not become active in 90 s (log: $logfile)"
+    sleep 0.2
+  done
+}
+
+# child_process CMD...: runs CMD so that it dies with this shell even on kill -9 (parent-death signal).
+child_process() {
+  if command -v setpriv >/dev/null 2>&1; then
+    exec_cmd=(setpriv --pdeathsig TERM -- "$@")
+  else
+    exec_cmd=("$@")
+  fi
+  exec "${exec_cmd[@]}"
+}
+
+# stop_process PID NAME SECONDS: SIGTERM, then SIGKILL after SECONDS.
+stop_process() {
+  local pid=$1 name=$2 seconds=${3:-30}
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + seconds))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      log "$name did not stop in $seconds s: killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    sleep 0.2
+  done
+}
+
+# payara_command HTTP_PORT ROOT_DIR: the Payara Micro command line of the app, on the given port, with
+# the server configuration of server-config/payara-micro. Extra arguments are appended.
+payara_command() {
+  local port=$1 rootdir=$2; shift 2
+  PAYARA_CMD=(java ${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} -jar "$PROJECT_DIR/target/server/payara-micro.jar"
+    --nohazelcast --nocluster --disablephonehome --port "$port" --rootdir "$rootdir"
+    --addlibs "$PROJECT_DIR/target/server/postgresql.jar"
+    --prebootcommandfile "$PROJECT_DIR/server-config/payara-micro/pre-boot-commands.asadmin"
+    --postbootcommandfile "$PROJECT_DIR/server-config/payara-micro/post-boot-commands.asadmin"
+    --systemproperties "$PROJECT_DIR/server-config/payara-micro/system.properties"
+    "$@")
+}

@@ -1,0 +1,17 @@
+package dev.cqrs.orders.catalog.command;
+
+import dev.cqrs.orders.platform.json.JsonInput;
+import java.math.BigDecimal;
+import java.util.Set;
+
+/** Add a product to the catalog at a unit price. */
+public record AddProductCommand(String name, BigDecimal price) {
+
+    public static AddProductCommand from(JsonInput in) {
+        in.allowOnly(Set.of("name", "price"));
+        String name = in.requiredText("name", Product.MAX_NAME_LENGTH);
+        BigDecimal price = in.requiredDecimal("price", BigDecimal.ZERO, Product.MAX_PRICE, 2);
+        in.validate();
+        return new AddProductCommand(name, price);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cqrs.orders.catalog.command;
+
+import dev.cqrs.orders.catalog.events.ProductAddedEvent;
+import dev.cqrs.orders.catalog.events.ProductEvents;
+import dev.cqrs.orders.eventstore.EventStore;
+import dev.cqrs.orders.platform.command.CommandResult;
+import dev.cqrs.orders.platform.events.PendingEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class AddProductHandler {
+
+    @PersistenceContext(unitName = "write")
+    EntityManager em;
+
+    @Inject
+    EventStore eventStore;
+
+    @Transactional
+    public CommandResult handle(AddProductCommand command) {
+        Product product = Product.add(UUID.randomUUID(), command.name(), command.price());
+        em.persist(product);
+        ProductAddedEvent event = new ProductAddedEvent(product.id(), product.name(), product.price());
+        eventStore.append(ProductEvents.AGGREGATE_TYPE, product.id(), 0, Instant.now(),
+                List.of(PendingEvent.of(ProductAddedEvent.TYPE, event.toJson())));
+        return new CommandResult(product.id(), product.version());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cqrs.orders.customer.command;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** A customer ("user" in the API), as the write side keeps it. Its version is its event sequence. */
+@Entity
+@Table(name = "customers")
+public class Customer {
+
+    public static final int MAX_EMAIL_LENGTH = 254;
+    // Deliberately plain: one @, a dot in the domain, no spaces. Deliverability is not ours to judge.
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
+
+    @Id
+    @Column(name = "user_id")
+    private UUID id;
+
+    private String email;
+
+    @Version
+    private int version;
+
+    protected Customer() {
+    }
+
+    private Customer(UUID id, String email) {
+        this.id = id;
+        this.email = email;
+        this.version = 1;
+    }
+
+    public static Customer register(UUID id, String email) {
+        return new Customer(id, email);
+    }
+
+    public static boolean isWellFormedEmail(String email) {
+        return EMAIL.matcher(email).matches();
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String email() {
+        return email;
+    }
+
+    public int version() {
+        return version;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.cqrs.orders.eventstore;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready once the outbox relay runs. Not whether the broker is up: with Artemis down, commands still
+ * succeed (the outbox holds their events) and queries still answer.
+ */
+@Readiness
+@ApplicationScoped
+public class RelayReadinessCheck implements HealthCheck {
+
+    @EJB
+    OutboxSweeper sweeper;
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("outbox-relay").status(sweeper.isRunning()).build();
+    }
+}

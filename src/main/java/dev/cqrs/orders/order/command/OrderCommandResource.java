@@ -1,0 +1,32 @@
+package dev.cqrs.orders.order.command;
+
+import dev.cqrs.orders.platform.command.CommandResponses;
+import dev.cqrs.orders.platform.json.JsonInput;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+
+@Path("orders")
+public class OrderCommandResource {
+
+    @Inject
+    PlaceOrderHandler placeOrder;
+
+    @Context
+    UriInfo uriInfo;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response place(InputStream body) {
+        PlaceOrderCommand command = PlaceOrderCommand.from(JsonInput.parse(body));
+        return CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.cqrs.orders.order.command;
+
+import dev.cqrs.orders.platform.problem.UnknownReferenceException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.math.BigDecimal;
+import java.util.UUID;
+
+/**
+ * What an order needs to know of the catalog and the customers at the moment it is placed, read
+ * from the write model in one round trip. The order side reads these tables but never writes them.
+ */
+@ApplicationScoped
+public class OrderReferences {
+
+    private static final String LOOKUP = """
+            SELECT p.name, p.price, p.version, c.email, c.version
+            FROM (SELECT 1) AS one
+            LEFT JOIN products p ON p.product_id = ?1
+            LEFT JOIN customers c ON c.user_id = ?2""";
+
+    @PersistenceContext(unitName = "write")
+    EntityManager em;
+
+    /** The product and customer as they are now; 422 naming the field when either does not exist. */
+    public Snapshot lookup(UUID productId, UUID userId) {
+        Object[] row = (Object[]) em.createNativeQuery(LOOKUP)
+                .setParameter(1, productId)
+                .setParameter(2, userId)
+                .getSingleResult();
+        if (row[0] == null) {
+            throw new UnknownReferenceException("product_id", "product", productId);
+        }
+        if (row[3] == null) {
+            throw new UnknownReferenceException("user_id", "user", userId);
+        }
+        return new Snapshot((String) row[0], (BigDecimal) row[1], ((Number) row[2]).intValue(),
+                (String) row[3], ((Number) row[4]).intValue());
+    }
+
+    public record Snapshot(String productName, BigDecimal unitPrice, int productVersion,
+                           String userEmail, int userVersion) {
+    }
+}

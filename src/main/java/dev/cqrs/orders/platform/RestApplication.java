@@ -1,0 +1,9 @@
+package dev.cqrs.orders.platform;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+/** The API sits at the root of the application: {@code /orders}, {@code /products}, {@code /users}. */
+@ApplicationPath("/")
+public class RestApplication extends Application {
+}

@@ -1,0 +1,21 @@
+package dev.cqrs.orders.platform.health;
+
+import dev.cqrs.orders.platform.schema.SchemaMigrations;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+@Readiness
+@ApplicationScoped
+public class SchemaReadinessCheck implements HealthCheck {
+
+    @EJB
+    SchemaMigrations migrations;
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("schema-migrations").status(migrations.isMigrated()).build();
+    }
+}

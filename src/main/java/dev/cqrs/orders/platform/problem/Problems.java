@@ -1,0 +1,37 @@
+package dev.cqrs.orders.platform.problem;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** Builds RFC 9457 {@code application/problem+json} responses with a stable type per problem kind. */
+public final class Problems {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:cqrs-orders:problem:";
+
+    private Problems() {
+    }
+
+    public static Response response(int status, String kind, String title, String detail, List<FieldError> errors) {
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("type", TYPE_PREFIX + kind)
+                .add("title", title)
+                .add("status", status);
+        if (detail != null) {
+            body.add("detail", detail);
+        }
+        if (!errors.isEmpty()) {
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            errors.forEach(e -> list.add(Json.createObjectBuilder().add("field", e.field()).add("detail", e.detail())));
+            body.add("errors", list);
+        }
+        return Response.status(status).type(MEDIA_TYPE).entity(body.build()).build();
+    }
+
+    public static Response of(DomainException e) {
+        return response(e.status(), e.kind(), e.title(), e.getMessage(), e.errors());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cqrs.orders.platform.problem;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.List;
+
+/**
+ * Errors raised by JAX-RS itself (unknown path, wrong method, unsupported media type): same
+ * problem+json shape, with a fixed text instead of the runtime's message.
+ */
+@Provider
+public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Override
+    public Response toResponse(WebApplicationException e) {
+        Response original = e.getResponse();
+        int status = original.getStatus();
+        Response.StatusType statusType = Response.Status.fromStatusCode(status);
+        String title = statusType != null ? statusType.getReasonPhrase() : "HTTP " + status;
+        Response problem = Problems.response(status, kindOf(status), title, null, List.of());
+        Response.ResponseBuilder builder = Response.fromResponse(problem);
+        // Keep headers the client needs (Allow on 405, Retry-After on 503).
+        for (String header : List.of("Allow", "Retry-After")) {
+            Object value = original.getHeaders().getFirst(header);
+            if (value != null) {
+                builder.header(header, value);
+            }
+        }
+        return builder.build();
+    }
+
+    private static String kindOf(int status) {
+        return switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "server-error" : "bad-request";
+        };
+    }
+}

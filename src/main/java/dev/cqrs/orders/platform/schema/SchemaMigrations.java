@@ -1,0 +1,66 @@
+package dev.cqrs.orders.platform.schema;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Brings both databases to the current schema while the application starts. Message consumers and
+ * the outbox relay call {@link #ensureMigrated()} first: the container completes this singleton's
+ * initialization before any call reaches it, so no message can hit a missing table.
+ *
+ * <p>Bean-managed transactions, so that no JTA transaction surrounds start-up: Flyway commits each
+ * migration itself, and opening both databases in one JTA transaction would need XA.
+ */
+@Startup
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class SchemaMigrations {
+
+    private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
+
+    @Resource(lookup = "jdbc/cqrs-write")
+    DataSource writeDb;
+
+    @Resource(lookup = "jdbc/cqrs-read")
+    DataSource readDb;
+
+    private volatile boolean migrated;
+
+    @PostConstruct
+    void migrate() {
+        migrate("write_db", writeDb, "classpath:db/write");
+        migrate("read_db", readDb, "classpath:db/read");
+        migrated = true;
+    }
+
+    /** Returns once both schemas are current; throws if migrations failed. */
+    public void ensureMigrated() {
+        if (!migrated) {
+            throw new IllegalStateException("database migrations have not completed");
+        }
+    }
+
+    public boolean isMigrated() {
+        return migrated;
+    }
+
+    private void migrate(String name, DataSource dataSource, String location) {
+        var result = Flyway.configure(SchemaMigrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(location)
+                .load()
+                .migrate();
+        LOG.info(() -> name + ": " + result.migrationsExecuted + " migration(s) applied, schema at version "
+                + (result.targetSchemaVersion != null ? result.targetSchemaVersion : "unchanged"));
+    }
+}
