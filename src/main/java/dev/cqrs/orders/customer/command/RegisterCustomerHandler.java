@@ -29,6 +29,9 @@ public class RegisterCustomerHandler {
 
     @Transactional
     public CommandResult handle(RegisterCustomerCommand command) {
+        if (isRegistered(command.email())) {
+            throw emailTaken();
+        }
         Customer customer = Customer.register(UUID.randomUUID(), command.email());
         em.persist(customer);
         try {
@@ -36,8 +39,7 @@ public class RegisterCustomerHandler {
             em.flush();
         } catch (PersistenceException e) {
             if (SqlStates.isUniqueViolation(e)) {
-                throw new ConflictException("a customer with this e-mail address already exists",
-                        List.of(new FieldError("email", "is already registered")));
+                throw emailTaken();
             }
             throw e;
         }
@@ -45,5 +47,15 @@ public class RegisterCustomerHandler {
         eventStore.append(CustomerEvents.AGGREGATE_TYPE, customer.id(), 0, Instant.now(),
                 List.of(PendingEvent.of(CustomerRegisteredEvent.TYPE, event.toJson())));
         return new CommandResult(customer.id(), customer.version());
+    }
+
+    private boolean isRegistered(String email) {
+        return !em.createNativeQuery("SELECT 1 FROM customers WHERE lower(email) = lower(?1)")
+                .setParameter(1, email).setMaxResults(1).getResultList().isEmpty();
+    }
+
+    private static ConflictException emailTaken() {
+        return new ConflictException("a customer with this e-mail address already exists",
+                List.of(new FieldError("email", "is already registered")));
     }
 }

@@ -6,13 +6,14 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,13 +40,16 @@ public final class JsonInput {
         if (body == null) {
             throw InvalidInputException.malformedBody("a JSON object is required");
         }
-        try (JsonReader reader = Json.createReader(body)) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        try (JsonParser parser = Json.createParser(body)) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw InvalidInputException.malformedBody("a JSON object is required");
             }
-            return new JsonInput(value.asJsonObject());
-        } catch (JsonException | IllegalStateException e) {
+            JsonObject object = parser.getObject();
+            if (parser.hasNext()) {
+                throw InvalidInputException.malformedBody("not well-formed JSON");
+            }
+            return new JsonInput(object);
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             // Covers empty bodies, syntax errors and trailing garbage; the parser's words stay here.
             throw InvalidInputException.malformedBody("not well-formed JSON");
         }

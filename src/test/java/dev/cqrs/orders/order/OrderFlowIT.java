@@ -1,0 +1,121 @@
+package dev.cqrs.orders.order;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cqrs.orders.catalog.command.AddProductCommand;
+import dev.cqrs.orders.catalog.command.AddProductHandler;
+import dev.cqrs.orders.customer.command.RegisterCustomerCommand;
+import dev.cqrs.orders.customer.command.RegisterCustomerHandler;
+import dev.cqrs.orders.order.command.PlaceOrderCommand;
+import dev.cqrs.orders.order.command.PlaceOrderHandler;
+import dev.cqrs.orders.order.query.OrderQueryService;
+import dev.cqrs.orders.order.query.OrderView;
+import dev.cqrs.orders.platform.command.CommandResult;
+import dev.cqrs.orders.testsupport.Broker;
+import dev.cqrs.orders.testsupport.Deployments;
+import jakarta.annotation.Resource;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * In-container, on Payara Micro with the real PostgreSQL and Artemis of the test stack: an order
+ * placed through the real command handler reaches {@code order_views} through the outbox, Artemis,
+ * the message-driven bean and the projection, and through nothing else.
+ */
+@ExtendWith(ArquillianExtension.class)
+class OrderFlowIT {
+
+    private static final Duration PROPAGATION = Duration.ofSeconds(30);
+
+    @Deployment
+    static WebArchive deployment() {
+        return Deployments.applicationWithTests("order-flow-it.war");
+    }
+
+    @Inject
+    AddProductHandler addProduct;
+
+    @Inject
+    RegisterCustomerHandler registerCustomer;
+
+    @Inject
+    PlaceOrderHandler placeOrder;
+
+    @Inject
+    OrderQueryService orders;
+
+    @Resource(lookup = "jdbc/cqrs-write")
+    DataSource writeDb;
+
+    @Test
+    void anOrderPlacedRightAfterItsProductAndCustomerArrivesCompleteInTheView() {
+        String email = "ada-" + UUID.randomUUID() + "@example.com";
+        CommandResult product = addProduct.handle(new AddProductCommand("Espresso beans 1kg", new BigDecimal("24.90")));
+        CommandResult customer = registerCustomer.handle(new RegisterCustomerCommand(email));
+        CommandResult order = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 3));
+
+        assertEquals(1, order.version());
+        JsonObject view = awaitView(order.aggregateId()).toJson();
+        assertEquals(order.aggregateId().toString(), view.getString("order_id"));
+        assertEquals(customer.aggregateId().toString(), view.getString("user_id"));
+        assertEquals(product.aggregateId().toString(), view.getString("product_id"));
+        assertEquals(3, view.getInt("quantity"));
+        assertEquals("PENDING", view.getString("status"));
+        assertEquals("Espresso beans 1kg", view.getString("product_name"));
+        assertEquals(email, view.getString("user_email"));
+        assertEquals(new BigDecimal("74.70"), view.getJsonNumber("total_price").bigDecimalValue());
+        assertEquals(1, view.getInt("version"));
+    }
+
+    @Test
+    void viewsWaitWhileTheBrokerIsPausedAndCatchUpWhenItResumes() throws Exception {
+        CommandResult product = addProduct.handle(new AddProductCommand("Filter papers", new BigDecimal("3.50")));
+        CommandResult customer = registerCustomer.handle(new RegisterCustomerCommand("bob-" + UUID.randomUUID() + "@example.com"));
+        CommandResult order;
+        Broker.pause();
+        try {
+            // Commands do not wait for the broker: the outbox holds their events.
+            order = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 2));
+            UUID orderId = order.aggregateId();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> orders.find(orderId).isEmpty());
+            assertTrue(inOutbox(orderId), "the event waits in the outbox while the broker is paused");
+        } finally {
+            Broker.resume();
+        }
+        UUID orderId = order.aggregateId();
+        assertEquals("Filter papers", awaitView(orderId).toJson().getString("product_name"));
+        await().atMost(PROPAGATION).until(() -> !inOutbox(orderId));
+    }
+
+    private OrderView awaitView(UUID orderId) {
+        return await().atMost(PROPAGATION).until(() -> orders.find(orderId), Optional::isPresent).orElseThrow();
+    }
+
+    private boolean inOutbox(UUID aggregateId) throws SQLException {
+        try (Connection connection = writeDb.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM outbox WHERE aggregate_id = ?")) {
+            query.setObject(1, aggregateId);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+}

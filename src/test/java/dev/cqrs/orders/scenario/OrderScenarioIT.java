@@ -1,0 +1,128 @@
+package dev.cqrs.orders.scenario;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cqrs.orders.testsupport.Deployments;
+import dev.cqrs.orders.testsupport.TestDatabases;
+import jakarta.json.JsonObject;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The built WAR at the root context, used over HTTP the way the README's curl session does. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class OrderScenarioIT {
+
+    @Deployment(testable = false)
+    static WebArchive application() {
+        return Deployments.applicationAtRoot();
+    }
+
+    private final OrderSystem system = OrderSystem.atTestPort();
+
+    @Test
+    void placeAnOrderAndReadItBack() {
+        String productId = system.createProduct("Espresso beans 1kg", "24.90");
+        String email = "ada-" + UUID.randomUUID() + "@example.com";
+        String userId = system.registerUser(email);
+        String orderId = system.placeOrder(userId, productId, 2);
+
+        OrderSystem.Answer view = await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.get("orders/" + orderId), answer -> answer.status() == 200);
+        assertEquals("application/json", view.header("Content-Type").orElse(""));
+        JsonObject order = view.json();
+        assertEquals(orderId, order.getString("order_id"));
+        assertEquals(userId, order.getString("user_id"));
+        assertEquals(productId, order.getString("product_id"));
+        assertEquals(2, order.getInt("quantity"));
+        assertEquals("PENDING", order.getString("status"));
+        assertEquals("Espresso beans 1kg", order.getString("product_name"));
+        assertEquals(email, order.getString("user_email"));
+        assertEquals(new BigDecimal("49.80"), order.getJsonNumber("total_price").bigDecimalValue());
+        assertEquals(1, order.getInt("version"));
+        assertEquals(order.getString("created_at"), order.getString("updated_at"));
+    }
+
+    @Test
+    void anUnknownOrderIsA404Problem() {
+        OrderSystem.Answer answer = system.get("orders/" + UUID.randomUUID());
+        assertProblem(answer, 404, "urn:cqrs-orders:problem:not-found");
+        assertProblem(system.get("orders/not-a-uuid"), 400, "urn:cqrs-orders:problem:invalid-input");
+    }
+
+    @Test
+    void badInputIsA400ThatNamesTheFieldsAndLeavesNoTrace() throws Exception {
+        String productId = system.createProduct("Tea", "3.00");
+        String userId = system.registerUser("tea-" + UUID.randomUUID() + "@example.com");
+        Map<String, List<String>> cases = Map.of(
+                "{\"product_id\":\"" + productId + "\",\"quantity\":1}", List.of("user_id"),
+                "{\"user_id\":\"" + userId + "\",\"product_id\":\"" + productId + "\",\"quantity\":0}", List.of("quantity"),
+                "{\"user_id\":\"" + userId + "\",\"product_id\":42,\"quantity\":\"many\"}", List.of("product_id", "quantity"),
+                "{\"user_id\":\"" + userId + "\",\"product_id\":\"" + productId + "\",\"quantity\":1,\"discount\":5}", List.of("discount"));
+        long eventsBefore = events();
+        for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+            OrderSystem.Answer answer = system.postJson("orders", c.getKey());
+            assertProblem(answer, 400, "urn:cqrs-orders:problem:invalid-input");
+            assertEquals(c.getValue(), answer.json().getJsonArray("errors").stream()
+                    .map(e -> e.asJsonObject().getString("field")).collect(Collectors.toList()), c.getKey());
+        }
+        assertProblem(system.postJson("orders", "{\"user_id\": "), 400, "urn:cqrs-orders:problem:malformed-body");
+        assertProblem(system.post("orders", "text/plain", "quantity=1"), 415, "urn:cqrs-orders:problem:unsupported-media-type");
+        assertProblem(system.postJson("products", "{\"name\":\"Cup\",\"price\":-1}"), 400, "urn:cqrs-orders:problem:invalid-input");
+        assertProblem(system.postJson("users", "{\"email\":\"not-an-address\"}"), 400, "urn:cqrs-orders:problem:invalid-input");
+        assertEquals(eventsBefore, events(), "refused commands appended events");
+    }
+
+    @Test
+    void referencesToUnknownProductsOrUsersAre422NamingTheField() throws Exception {
+        String productId = system.createProduct("Mug", "8.00");
+        String userId = system.registerUser("mug-" + UUID.randomUUID() + "@example.com");
+        long eventsBefore = events();
+        OrderSystem.Answer unknownProduct = system.placeOrderAnswer(userId, UUID.randomUUID().toString());
+        assertProblem(unknownProduct, 422, "urn:cqrs-orders:problem:unknown-reference");
+        assertEquals("product_id", unknownProduct.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        OrderSystem.Answer unknownUser = system.placeOrderAnswer(UUID.randomUUID().toString(), productId);
+        assertProblem(unknownUser, 422, "urn:cqrs-orders:problem:unknown-reference");
+        assertEquals("user_id", unknownUser.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        assertEquals(eventsBefore, events(), "refused orders appended events");
+    }
+
+    @Test
+    void anEmailIsRegisteredOnce() {
+        String email = "once-" + UUID.randomUUID() + "@example.com";
+        system.registerUser(email);
+        assertProblem(system.postJson("users", "{\"email\":\"" + email.toUpperCase() + "\"}"), 409,
+                "urn:cqrs-orders:problem:conflict");
+    }
+
+    private static long events() throws Exception {
+        try (Connection write = TestDatabases.write()) {
+            return TestDatabases.count(write, "SELECT count(*) FROM events");
+        }
+    }
+
+    private static void assertProblem(OrderSystem.Answer answer, int status, String type) {
+        assertEquals(status, answer.status(), answer.body());
+        assertEquals("application/problem+json", answer.header("Content-Type").orElse(""), answer.body());
+        JsonObject problem = answer.json();
+        assertEquals(type, problem.getString("type"), answer.body());
+        assertEquals(status, problem.getInt("status"));
+        assertFalse(answer.body().contains("Exception") || answer.body().contains("at org."),
+                "problem leaks implementation details: " + answer.body());
+        assertTrue(problem.containsKey("title"));
+    }
+}

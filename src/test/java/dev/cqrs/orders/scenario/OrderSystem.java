@@ -1,0 +1,115 @@
+package dev.cqrs.orders.scenario;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The deployed service as an HTTP client sees it: requests in, status, headers and JSON out. */
+final class OrderSystem {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+
+    OrderSystem(URI base) {
+        this.base = base;
+    }
+
+    /**
+     * The application the test stack deployed at the root context. Arquillian's injected URL is not
+     * used: with the resource adapter deployed beside it, Micro's start-up report, from which that
+     * URL is made, does not name the root application.
+     */
+    static OrderSystem atTestPort() {
+        return new OrderSystem(URI.create("http://127.0.0.1:" + System.getProperty("test.http.port") + "/"));
+    }
+
+    Answer post(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Answer postJson(String path, String body) {
+        return post(path, "application/json", body);
+    }
+
+    Answer get(String path) {
+        return send(HttpRequest.newBuilder(resolve(path)).GET());
+    }
+
+    String createProduct(String name, String price) {
+        return postJson("products", "{\"name\":\"" + name + "\",\"price\":" + price + "}").created("product_id");
+    }
+
+    String registerUser(String email) {
+        return postJson("users", "{\"email\":\"" + email + "\"}").created("user_id");
+    }
+
+    String placeOrder(String userId, String productId, int quantity) {
+        return postJson("orders", """
+                {"user_id":"%s","product_id":"%s","quantity":%d}""".formatted(userId, productId, quantity))
+                .created("order_id");
+    }
+
+    Answer placeOrderAnswer(String userId, String productId) {
+        return postJson("orders", """
+                {"user_id":"%s","product_id":"%s","quantity":1}""".formatted(userId, productId));
+    }
+
+    private URI resolve(String path) {
+        return base.resolve(path);
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(response);
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Answer(HttpResponse<String> response) {
+
+        int status() {
+            return response.statusCode();
+        }
+
+        String body() {
+            return response.body();
+        }
+
+        Optional<String> header(String name) {
+            return response.headers().firstValue(name);
+        }
+
+        JsonObject json() {
+            try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+                return reader.readObject();
+            }
+        }
+
+        /** The id from a 201 answer, checked against its Location header and version 1. */
+        String created(String idField) {
+            if (status() != 201) {
+                throw new AssertionError("expected 201, got " + status() + ": " + body());
+            }
+            String id = json().getString(idField);
+            if (!header("Location").orElse("").endsWith("/" + id) || json().getInt("version") != 1) {
+                throw new AssertionError("bad creation answer " + response.headers() + " " + body());
+            }
+            return id;
+        }
+    }
+}
