@@ -150,3 +150,24 @@ payara_command() {
     --systemproperties "$PROJECT_DIR/server-config/payara-micro/system.properties"
     "$@")
 }
+
+# wait_until_ready BASE_URL PID SECONDS LOG_FILE: waits until /health/ready answers 200 with the
+# application's own readiness checks in it. Payara Micro 6 answers UP with no checks at all in the
+# moment between the resource adapter's start and the WAR's, so a bare 200 is not enough. Fails
+# early when the log shows that the application did not deploy (Micro itself keeps running).
+wait_until_ready() {
+  local url=$1/health/ready pid=$2 seconds=$3 logfile=$4 body check
+  local deadline=$((SECONDS + seconds))
+  while :; do
+    if body=$(curl -fsS --max-time 5 "$url" 2>/dev/null); then
+      for check in databases schema-migrations outbox-relay; do
+        case $body in *"\"$check\""*) ;; *) body='' ;; esac
+      done
+      [ -n "$body" ] && return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    ! grep -q 'Exception while loading the app' "$logfile" || return 1
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
+  done
+}

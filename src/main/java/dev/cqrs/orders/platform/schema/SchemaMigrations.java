@@ -38,8 +38,8 @@ public class SchemaMigrations {
 
     @PostConstruct
     void migrate() {
-        migrate("write_db", writeDb, "classpath:db/write");
-        migrate("read_db", readDb, "classpath:db/read");
+        migrateDatabase("write_db", writeDb, "classpath:db/write");
+        migrateDatabase("read_db", readDb, "classpath:db/read");
         migrated = true;
     }
 
@@ -54,7 +54,8 @@ public class SchemaMigrations {
         return migrated;
     }
 
-    private void migrate(String name, DataSource dataSource, String location) {
+    // Not an overload of migrate(): GlassFish finds lifecycle callbacks by name and may pick the wrong one.
+    private void migrateDatabase(String name, DataSource dataSource, String location) {
         var result = Flyway.configure(SchemaMigrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(location)

@@ -1,0 +1,146 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A first measuring stick for the transport (the full harness is bench/'s job in issue 4).
+ *
+ *   java bench/ViewLag.java lag  [orders=1000] [base=http://localhost:8080]
+ *     one order at a time: time from the 201 of POST /orders to GET /orders/{id} answering 200
+ *     (polled every 0.5 ms), p50/p90/p99/max.
+ *   java bench/ViewLag.java post [connections=8] [seconds=20] [base=http://localhost:8080]
+ *     POST /orders from N connections in closed loop: rate of 201s and latency percentiles.
+ */
+public class ViewLag {
+
+    private static final Pattern ID = Pattern.compile("\"(?:order|product|user)_id\":\"([0-9a-f-]{36})\"");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "lag";
+        if (mode.equals("lag")) {
+            int orders = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+            String base = args.length > 2 ? args[2] : "http://localhost:8080";
+            lag(base, orders);
+        } else {
+            int connections = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+            int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+            String base = args.length > 3 ? args[3] : "http://localhost:8080";
+            post(base, connections, seconds);
+        }
+    }
+
+    private static void lag(String base, int orders) throws Exception {
+        String order = orderBody(base);
+        for (int i = 0; i < 50; i++) {
+            awaitView(base, placeOrder(base, order)); // warm-up
+        }
+        List<Long> lags = new ArrayList<>();
+        List<Long> posts = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            long start = System.nanoTime();
+            String id = placeOrder(base, order);
+            long answered = System.nanoTime();
+            awaitView(base, id);
+            posts.add(answered - start);
+            lags.add(System.nanoTime() - answered);
+        }
+        System.out.printf("orders=%d  201->view visible: %s%n", orders, percentiles(lags));
+        System.out.printf("            POST /orders latency:  %s%n", percentiles(posts));
+    }
+
+    private static void post(String base, int connections, int seconds) throws Exception {
+        String order = orderBody(base);
+        for (int i = 0; i < 200; i++) {
+            placeOrder(base, order); // warm-up
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicLong failures = new AtomicLong();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        long started = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    long t = System.nanoTime();
+                    try {
+                        placeOrder(base, order);
+                        latencies.add(System.nanoTime() - t);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        System.out.printf("connections=%d  201/s=%.0f  failures=%d  latency: %s%n", connections,
+                latencies.size() / elapsed, failures.get(), percentiles(latencies));
+    }
+
+    private static String orderBody(String base) throws Exception {
+        String product = id(send(base, "POST", "/products", "{\"name\":\"Bench beans\",\"price\":12.50}", 201));
+        String user = id(send(base, "POST", "/users", "{\"email\":\"bench-" + UUID.randomUUID() + "@example.com\"}", 201));
+        return "{\"user_id\":\"" + user + "\",\"product_id\":\"" + product + "\",\"quantity\":1}";
+    }
+
+    private static String placeOrder(String base, String body) throws Exception {
+        return id(send(base, "POST", "/orders", body, 201));
+    }
+
+    private static void awaitView(String base, String orderId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (send(base, "GET", "/orders/" + orderId, null, -1).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("order " + orderId + " not visible after 30 s");
+            }
+            LockSupport.parkNanos(500_000);
+        }
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String body, int expected)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (expected > 0 && response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response;
+    }
+
+    private static String id(HttpResponse<String> response) {
+        Matcher m = ID.matcher(response.body());
+        if (!m.find()) {
+            throw new IllegalStateException("no id in " + response.body());
+        }
+        return m.group(1);
+    }
+
+    private static String percentiles(List<Long> nanos) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return String.format("p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  max=%.1f ms", at(sorted, 0.50), at(sorted, 0.90),
+                at(sorted, 0.99), sorted.get(sorted.size() - 1) / 1e6);
+    }
+
+    private static double at(List<Long> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)) / 1e6;
+    }
+}
