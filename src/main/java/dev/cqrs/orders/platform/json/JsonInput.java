@@ -133,24 +133,22 @@ public final class JsonInput {
     }
 
     private String requiredString(String field, String expected) {
-        JsonValue value = json.get(field);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return reject(field, "is required");
-        }
-        if (value.getValueType() != JsonValue.ValueType.STRING) {
-            return reject(field, "must be " + expected);
-        }
-        return ((JsonString) value).getString();
+        JsonValue value = required(field, JsonValue.ValueType.STRING, expected);
+        return value == null ? null : ((JsonString) value).getString();
     }
 
     private JsonNumber requiredNumber(String field, String expected) {
+        return (JsonNumber) required(field, JsonValue.ValueType.NUMBER, expected);
+    }
+
+    private JsonValue required(String field, JsonValue.ValueType type, String expected) {
         JsonValue value = json.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return reject(field, "is required");
         }
-        if (value.getValueType() != JsonValue.ValueType.NUMBER) {
+        if (value.getValueType() != type) {
             return reject(field, "must be " + expected);
         }
-        return (JsonNumber) value;
+        return value;
     }
 }

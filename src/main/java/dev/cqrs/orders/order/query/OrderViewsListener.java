@@ -1,0 +1,29 @@
+package dev.cqrs.orders.order.query;
+
+import dev.cqrs.orders.platform.messaging.EventMessages;
+import dev.cqrs.orders.platform.schema.SchemaMigrations;
+import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+
+/**
+ * What the message-driven beans that feed {@code order_views} share: decode and delegate. The
+ * subclasses only say which queue they read. No JTA transaction around a delivery (so no XA): the
+ * projection commits its own, and an exception makes Artemis deliver the message again, which the
+ * projection recognizes if it was applied already.
+ */
+abstract class OrderViewsListener implements MessageListener {
+
+    @EJB
+    SchemaMigrations schema;
+
+    @Inject
+    OrderViewProjection projection;
+
+    @Override
+    public void onMessage(Message message) {
+        schema.ensureMigrated();
+        projection.on(EventMessages.decode(message));
+    }
+}
