@@ -34,9 +34,9 @@ psql_admin() {
 
 # Starts the machine's own cluster (the run stack's). pg_ctlcluster exits 2 when it already runs.
 start_system_postgres() {
-  local rc=0
-  pg_ctlcluster 15 main start || rc=$?
-  [ $rc -eq 0 ] || [ $rc -eq 2 ] || die "could not start PostgreSQL 15 (pg_ctlcluster exit $rc)"
+  local rc=0 out
+  out=$(pg_ctlcluster 15 main start 2>&1) || rc=$?
+  [ $rc -eq 0 ] || [ $rc -eq 2 ] || die "could not start PostgreSQL 15 (pg_ctlcluster exit $rc): $out"
   local i
   for i in $(seq 1 50); do
     as_postgres "$PG_BIN/pg_isready" -q -h /var/run/postgresql -p 5432 && return 0
