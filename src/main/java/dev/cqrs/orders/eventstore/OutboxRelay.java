@@ -1,7 +1,7 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
-import dev.cqrs.orders.platform.json.JsonText;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -206,7 +206,7 @@ public class OutboxRelay {
                             rs.getObject(7, UUID.class),
                             rs.getString(8),
                             rs.getInt(9),
-                            JsonText.parseObject(rs.getString(10))));
+                            JsonSupport.parseObject(rs.getString(10))));
                 }
             }
         }

@@ -1,6 +1,6 @@
 package dev.cqrs.orders.catalog.events;
 
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.UUID;
@@ -11,7 +11,7 @@ public record ProductAddedEvent(UUID productId, String name, BigDecimal price) {
     public static final String TYPE = "ProductAdded";
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add("product_id", productId.toString())
                 .add("name", name)
                 .add("price", price)

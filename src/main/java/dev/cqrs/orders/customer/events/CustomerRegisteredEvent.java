@@ -1,6 +1,6 @@
 package dev.cqrs.orders.customer.events;
 
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonObject;
 import java.util.UUID;
 
@@ -10,7 +10,7 @@ public record CustomerRegisteredEvent(UUID userId, String email) {
     public static final String TYPE = "CustomerRegistered";
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add("user_id", userId.toString())
                 .add("email", email)
                 .build();

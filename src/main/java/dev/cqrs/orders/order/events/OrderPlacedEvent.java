@@ -1,6 +1,6 @@
 package dev.cqrs.orders.order.events;
 
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.UUID;
@@ -24,7 +24,7 @@ public record OrderPlacedEvent(
     public static final String TYPE = "OrderPlaced";
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add("order_id", orderId.toString())
                 .add("user_id", userId.toString())
                 .add("product_id", productId.toString())

@@ -1,6 +1,6 @@
 package dev.cqrs.orders.order.query;
 
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -65,7 +65,7 @@ public class OrderView {
     }
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add("order_id", orderId.toString())
                 .add("user_id", userId.toString())
                 .add("product_id", productId.toString())

@@ -1,6 +1,6 @@
 package dev.cqrs.orders.platform.command;
 
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -22,7 +22,7 @@ public final class CommandResponses {
     }
 
     private static Object body(String idField, CommandResult result) {
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add(idField, result.aggregateId().toString())
                 .add("version", result.version())
                 .build();

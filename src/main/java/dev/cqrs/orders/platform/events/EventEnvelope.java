@@ -1,7 +1,6 @@
 package dev.cqrs.orders.platform.events;
 
-import dev.cqrs.orders.platform.json.JsonText;
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
@@ -25,7 +24,7 @@ public record EventEnvelope(
         JsonObject data) {
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add("event_id", eventId.toString())
                 .add("type", type)
                 .add("aggregate_type", aggregateType)
@@ -54,6 +53,6 @@ public record EventEnvelope(
     }
 
     public static EventEnvelope fromJson(String text) {
-        return fromJson(JsonText.parseObject(text));
+        return fromJson(JsonSupport.parseObject(text));
     }
 }

@@ -2,7 +2,6 @@ package dev.cqrs.orders.platform.json;
 
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -40,7 +39,7 @@ public final class JsonInput {
         if (body == null) {
             throw InvalidInputException.malformedBody("a JSON object is required");
         }
-        try (JsonParser parser = Json.createParser(body)) {
+        try (JsonParser parser = JsonSupport.parser(body)) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw InvalidInputException.malformedBody("a JSON object is required");
             }

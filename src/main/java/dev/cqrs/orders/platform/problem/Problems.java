@@ -1,6 +1,6 @@
 package dev.cqrs.orders.platform.problem;
 
-import jakarta.json.Json;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
@@ -16,7 +16,7 @@ public final class Problems {
     }
 
     public static Response response(int status, String kind, String title, String detail, List<FieldError> errors) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonSupport.object()
                 .add("type", TYPE_PREFIX + kind)
                 .add("title", title)
                 .add("status", status);
@@ -24,8 +24,8 @@ public final class Problems {
             body.add("detail", detail);
         }
         if (!errors.isEmpty()) {
-            JsonArrayBuilder list = Json.createArrayBuilder();
-            errors.forEach(e -> list.add(Json.createObjectBuilder().add("field", e.field()).add("detail", e.detail())));
+            JsonArrayBuilder list = JsonSupport.array();
+            errors.forEach(e -> list.add(JsonSupport.object().add("field", e.field()).add("detail", e.detail())));
             body.add("errors", list);
         }
         return Response.status(status).type(MEDIA_TYPE).entity(body.build()).build();
