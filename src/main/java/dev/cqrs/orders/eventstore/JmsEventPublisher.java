@@ -1,6 +1,7 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.Connection;
@@ -15,6 +16,7 @@ import jakarta.jms.Topic;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -28,9 +30,10 @@ import java.util.logging.Logger;
  *   <li>{@code JMSXGroupID} = aggregate id: one consumer at a time per aggregate, in order.</li>
  * </ul>
  *
- * <p>The relay runs outside JTA; the connection factory allows local transactions for it. The
- * classic API is used because the resource adapter refuses {@code JMSContext.SESSION_TRANSACTED}
- * outside JTA.
+ * <p>Called by the relay thread only: the connection and its sessions stay open between batches,
+ * and are dropped at the first failure, to be opened again by the next batch. The relay runs
+ * outside JTA; the connection factory allows local transactions for it. The classic API is used
+ * because the resource adapter refuses {@code JMSContext.SESSION_TRANSACTED} outside JTA.
  */
 @ApplicationScoped
 public class JmsEventPublisher implements EventPublisher {
@@ -43,42 +46,77 @@ public class JmsEventPublisher implements EventPublisher {
     @Resource(lookup = "jms/cqrs-events")
     ConnectionFactory connectionFactory;
 
+    private Connection connection;
+    private Session transacted;
+    private MessageProducer producer;
+    private final Map<String, Topic> addresses = new HashMap<>();
+
     @Override
     public void publish(List<EventEnvelope> events) throws EventPublishingException {
-        try (Connection connection = connectionFactory.createConnection()) {
-            try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-                send(session, events);
-                session.commit();
-                return;
-            } catch (JMSException e) {
-                // Artemis rolls back a whole transaction that holds one duplicate, which is what a
-                // re-send after a crash looks like. Sent one by one, the duplicates are dropped alone.
-                LOG.fine(() -> "batch of " + events.size() + " rolled back (" + e + "), sending one by one");
-            }
-            try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-                send(session, events);
-            }
+        try {
+            open();
+            send(transacted, producer, events);
+            transacted.commit();
+            return;
+        } catch (JMSException | JMSRuntimeException e) {
+            close();
+            LOG.fine(() -> "batch of " + events.size() + " failed (" + e + "), sending one by one");
+        }
+        // Either the broker is unreachable, or the batch held a duplicate: Artemis may roll back a
+        // whole transaction with one duplicate in it, which is what a re-send after a crash or a
+        // timed-out commit looks like. Sent one by one, each duplicate is dropped alone. A fresh
+        // connection, because the resource adapter allows one session per connection.
+        try (Connection single = connectionFactory.createConnection();
+             Session session = single.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer oneByOne = session.createProducer(null)) {
+            oneByOne.setDeliveryMode(DeliveryMode.PERSISTENT);
+            send(session, oneByOne, events);
         } catch (JMSException | JMSRuntimeException e) {
             throw new EventPublishingException("broker did not accept " + events.size() + " event(s): " + e, e);
         }
     }
 
-    private static void send(Session session, List<EventEnvelope> events) throws JMSException {
-        try (MessageProducer producer = session.createProducer(null)) {
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            Map<String, Topic> addresses = new HashMap<>();
-            for (EventEnvelope event : events) {
-                Topic address = addresses.get(event.aggregateType());
-                if (address == null) {
-                    address = session.createTopic(event.aggregateType() + ".events");
-                    addresses.put(event.aggregateType(), address);
+    @Override
+    @PreDestroy
+    public void close() {
+        // Producer, session, then connection: a pooled connection must go back without a session
+        // still open on it, or the next one handed out refuses a new session.
+        for (AutoCloseable resource : new AutoCloseable[] {producer, transacted, connection}) {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.log(Level.FINE, "closing a broker resource failed", e);
                 }
-                TextMessage message = session.createTextMessage(event.toJson().toString());
-                message.setStringProperty(DUPLICATE_ID, event.eventId().toString());
-                message.setStringProperty(GROUP_ID, event.aggregateId().toString());
-                message.setStringProperty("event_type", event.type());
-                producer.send(address, message);
             }
+        }
+        connection = null;
+        transacted = null;
+        producer = null;
+        addresses.clear();
+    }
+
+    private void open() throws JMSException {
+        if (connection == null) {
+            connection = connectionFactory.createConnection();
+            transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+            producer = transacted.createProducer(null);
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+    }
+
+    private void send(Session session, MessageProducer sender, List<EventEnvelope> events) throws JMSException {
+        for (EventEnvelope event : events) {
+            Topic address = addresses.get(event.aggregateType());
+            if (address == null) {
+                address = session.createTopic(event.aggregateType() + ".events");
+                addresses.put(event.aggregateType(), address);
+            }
+            TextMessage message = session.createTextMessage(event.toJson().toString());
+            message.setStringProperty(DUPLICATE_ID, event.eventId().toString());
+            message.setStringProperty(GROUP_ID, event.aggregateId().toString());
+            message.setStringProperty("event_type", event.type());
+            sender.send(address, message);
         }
     }
 }

@@ -3,15 +3,13 @@ package dev.cqrs.orders.eventstore;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,8 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -30,15 +28,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Sends committed events from the outbox to Artemis, in each aggregate's sequence order.
  *
- * <p>Two ways in: right after a command commits ({@link #relaySoon}), on a managed thread so that
- * no request thread ever waits for the broker; and the periodic {@link #sweep} for what a crash,
- * an outage or a full queue left behind. Both end in {@link #relay}: it locks the outbox rows of
- * the given aggregates in (aggregate, sequence) order, sends the events, and deletes the rows only
- * after the broker has durably accepted the messages. Any other sender of the same aggregate (the
- * sweep, another app instance) waits on those row locks and then finds only what is left, so an
- * aggregate's events leave in sequence. A crash between the broker's acknowledgement and the
- * delete sends them again: Artemis drops the copy by its duplicate id, and projections ignore
- * what they have already applied.
+ * <p>Aggregates are queued right after a command commits ({@link #relaySoon}) and by the periodic
+ * {@link #sweep} (what a crash, an outage or a restart left behind). One relay thread per
+ * application instance takes them in batches: it locks their outbox rows in (aggregate, sequence)
+ * order, sends the events in one JMS transaction, and deletes the rows only after the broker has
+ * durably accepted them. Another instance relaying the same aggregate waits on those row locks and
+ * then finds only what is left, so an aggregate's events leave in sequence. A crash between the
+ * broker's acknowledgement and the delete sends them again: Artemis drops the copies by their
+ * duplicate id, and projections ignore what they have already applied.
+ *
+ * <p>No request thread ever waits for the broker: they only add to the queue.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -67,7 +66,7 @@ public class OutboxRelay {
             LIMIT ?""";
 
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threads;
 
     @Resource(lookup = "jdbc/cqrs-write")
     DataSource writeDb;
@@ -88,63 +87,95 @@ public class OutboxRelay {
     long failureBackoffMillis;
 
     private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private volatile Instant pausedUntil = Instant.MIN;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile Thread relayThread;
+    private volatile boolean running;
+    private int consecutiveFailures; // relay thread only
 
-    /** Called after a commit: relays these aggregates' events soon, on a managed thread. */
+    /** Called after a commit: these aggregates' events go out as soon as the relay thread is free. */
     public void relaySoon(Collection<UUID> aggregateIds) {
         pending.addAll(aggregateIds);
-        startDrainer();
+        wakeUp.release();
     }
 
-    /** Relays events that have waited longer than the minimum age; returns how many were sent. */
-    public int sweep() {
-        if (Instant.now().isBefore(pausedUntil)) {
-            return 0;
+    /** Queues the aggregates whose events have waited longer than the minimum age; returns how many. */
+    public int sweep() throws SQLException {
+        List<UUID> stale = new ArrayList<>();
+        try (Connection connection = writeDb.getConnection();
+             PreparedStatement query = connection.prepareStatement(STALE)) {
+            query.setDouble(1, sweepMinAgeMillis / 1000.0);
+            query.setInt(2, 10 * batchSize);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    stale.add(rs.getObject(1, UUID.class));
+                }
+            }
         }
-        int sent = 0;
-        try {
-            List<UUID> stale;
-            do {
-                stale = staleAggregates();
-                sent += relay(stale);
-            } while (stale.size() == batchSize);
-        } catch (Exception e) {
-            failed(e);
+        if (!stale.isEmpty()) {
+            relaySoon(stale);
         }
-        return sent;
+        return stale.size();
     }
 
-    private void startDrainer() {
-        if (draining.compareAndSet(false, true)) {
+    void start() {
+        running = true;
+        relayThread = threads.newThread(this::run);
+        relayThread.setName("cqrs-outbox-relay");
+        relayThread.start();
+    }
+
+    void stop() {
+        running = false;
+        Thread thread = relayThread;
+        if (thread != null) {
+            thread.interrupt();
             try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                // Shutting down: the sweep of the next start finds these events in the outbox.
-                draining.set(false);
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        publisher.close();
+    }
+
+    public boolean isRunning() {
+        Thread thread = relayThread;
+        return running && thread != null && thread.isAlive();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wakeUp.tryAcquire(1, TimeUnit.SECONDS);
+                wakeUp.drainPermits();
+                List<UUID> batch;
+                while (running && !(batch = takePending()).isEmpty()) {
+                    relayOrRequeue(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The thread must outlive any surprise; the events wait in the outbox meanwhile.
+                LOG.log(Level.SEVERE, "outbox relay: unexpected failure", e);
             }
         }
     }
 
-    private void drain() {
+    private void relayOrRequeue(List<UUID> batch) throws InterruptedException {
         try {
-            while (!Instant.now().isBefore(pausedUntil)) {
-                List<UUID> batch = takePending();
-                if (batch.isEmpty()) {
-                    break;
-                }
-                try {
-                    relay(batch);
-                } catch (Exception e) {
-                    failed(e);
-                }
+            relay(batch);
+            if (consecutiveFailures > 0) {
+                LOG.info("outbox relay recovered after " + consecutiveFailures + " failed attempt(s)");
+                consecutiveFailures = 0;
             }
-        } finally {
-            draining.set(false);
-        }
-        // An id added after the last take, while this drainer was finishing, must not wait for the sweep.
-        if (!pending.isEmpty() && !Instant.now().isBefore(pausedUntil)) {
-            startDrainer();
+        } catch (SQLException | EventPublishingException e) {
+            pending.addAll(batch);
+            // One warning per outage, not one per retry.
+            Level level = consecutiveFailures++ == 0 ? Level.WARNING : Level.FINE;
+            LOG.log(level, "outbox relay failed, retrying every " + failureBackoffMillis + " ms: " + e);
+            LOG.log(Level.FINE, "outbox relay failure", e);
+            Thread.sleep(failureBackoffMillis);
         }
     }
 
@@ -158,19 +189,8 @@ public class OutboxRelay {
         return batch;
     }
 
-    private void failed(Exception e) {
-        // The events stay in the outbox; the sweep tries again once the pause is over.
-        pausedUntil = Instant.now().plusMillis(failureBackoffMillis);
-        pending.clear();
-        LOG.warning(() -> "outbox relay failed, retrying in " + failureBackoffMillis + " ms: " + e);
-        LOG.log(Level.FINE, "outbox relay failure", e);
-    }
-
     /** Sends the outbox events of these aggregates; returns how many were sent. */
     int relay(List<UUID> aggregateIds) throws SQLException, EventPublishingException {
-        if (aggregateIds.isEmpty()) {
-            return 0;
-        }
         try (Connection connection = writeDb.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -190,7 +210,7 @@ public class OutboxRelay {
         }
     }
 
-    private List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds) throws SQLException {
+    private static List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds) throws SQLException {
         List<EventEnvelope> events = new ArrayList<>();
         try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
             claim.setArray(1, connection.createArrayOf("uuid", aggregateIds.toArray()));
@@ -214,29 +234,10 @@ public class OutboxRelay {
     }
 
     private static void release(Connection connection, List<EventEnvelope> events) throws SQLException {
-        Object[] aggregateIds = events.stream().map(EventEnvelope::aggregateId).toArray();
-        Object[] sequences = events.stream().map(EventEnvelope::sequence).toArray();
         try (PreparedStatement release = connection.prepareStatement(RELEASE)) {
-            Array ids = connection.createArrayOf("uuid", aggregateIds);
-            Array seqs = connection.createArrayOf("int4", sequences);
-            release.setArray(1, ids);
-            release.setArray(2, seqs);
+            release.setArray(1, connection.createArrayOf("uuid", events.stream().map(EventEnvelope::aggregateId).toArray()));
+            release.setArray(2, connection.createArrayOf("int4", events.stream().map(EventEnvelope::sequence).toArray()));
             release.executeUpdate();
         }
-    }
-
-    private List<UUID> staleAggregates() throws SQLException {
-        List<UUID> ids = new ArrayList<>();
-        try (Connection connection = writeDb.getConnection();
-             PreparedStatement stale = connection.prepareStatement(STALE)) {
-            stale.setDouble(1, sweepMinAgeMillis / 1000.0);
-            stale.setInt(2, batchSize);
-            try (ResultSet rs = stale.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return ids;
     }
 }

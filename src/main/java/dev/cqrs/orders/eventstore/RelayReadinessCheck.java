@@ -15,10 +15,10 @@ import org.eclipse.microprofile.health.Readiness;
 public class RelayReadinessCheck implements HealthCheck {
 
     @EJB
-    OutboxSweeper sweeper;
+    OutboxRelayStartup relay;
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("outbox-relay").status(sweeper.isRunning()).build();
+        return HealthCheckResponse.named("outbox-relay").status(relay.isRunning()).build();
     }
 }

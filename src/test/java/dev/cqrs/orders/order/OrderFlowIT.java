@@ -104,6 +104,38 @@ class OrderFlowIT {
         await().atMost(PROPAGATION).until(() -> !inOutbox(orderId));
     }
 
+    @Test
+    void aBatchHoldingAnEventTheBrokerAlreadyHasStillGoesThrough() throws Exception {
+        CommandResult product = addProduct.handle(new AddProductCommand("Grinder", new BigDecimal("89.00")));
+        CommandResult customer = registerCustomer.handle(new RegisterCustomerCommand("cy-" + UUID.randomUUID() + "@example.com"));
+        UUID delivered = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 1)).aggregateId();
+        awaitView(delivered);
+        await().atMost(PROPAGATION).until(() -> !inOutbox(delivered));
+        UUID next;
+        Broker.pause();
+        try {
+            // As if the app had crashed after the broker's acknowledgement, before the outbox delete.
+            execute("INSERT INTO outbox (aggregate_id, sequence, aggregate_type) VALUES (?, 1, 'order')", delivered);
+            next = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 2)).aggregateId();
+            // Long enough for the relay's first attempt to time out (5 s) and for the sweep to queue
+            // the old event, so that both go out in one batch once the broker is back.
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> orders.find(next).isEmpty());
+        } finally {
+            Broker.resume();
+        }
+        assertEquals(2, awaitView(next).toJson().getInt("quantity"));
+        await().atMost(PROPAGATION).until(() -> !inOutbox(delivered) && !inOutbox(next));
+        assertEquals(1, orders.find(delivered).orElseThrow().version());
+    }
+
+    private void execute(String sql, Object parameter) throws SQLException {
+        try (Connection connection = writeDb.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, parameter);
+            statement.executeUpdate();
+        }
+    }
+
     private OrderView awaitView(UUID orderId) {
         return await().atMost(PROPAGATION).until(() -> orders.find(orderId), Optional::isPresent).orElseThrow();
     }

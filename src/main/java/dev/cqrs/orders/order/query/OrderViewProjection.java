@@ -12,6 +12,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -20,31 +22,44 @@ import java.util.logging.Logger;
  * <p>Idempotent and order-aware: an event at or below the version a row already has is a
  * duplicate and is ignored. Events of different aggregates may arrive in any order: an
  * {@code OrderPlaced} carries the product name and e-mail it saw, with their versions, and the
- * references keep whichever version is newest. The reference row is locked before the view is
- * written, so a rename applied concurrently either happens before (and is read) or after (and
- * rewrites the new view).
+ * references keep whichever version is newest.
+ *
+ * <p>Placing an order reads the references under a shared row lock, so that orders of one product
+ * project in parallel, while a rename (which updates the reference, then the views) waits for them
+ * and then sees their views, or runs first and is seen by them. Only when an order saw a newer
+ * version than the read side knows does it write the reference, and then it reads back whatever is
+ * newest.
  */
 @ApplicationScoped
 public class OrderViewProjection {
 
     private static final Logger LOG = Logger.getLogger(OrderViewProjection.class.getName());
 
+    private static final String CURRENT_REFS = """
+            SELECT p.name, p.version, c.email, c.version
+            FROM product_refs p, customer_refs c
+            WHERE p.product_id = ?1 AND c.user_id = ?2
+            FOR SHARE""";
+
+    // Keeps the newest version, whichever of the two is newer, and answers what it kept.
     private static final String REFRESH_PRODUCT = """
-            INSERT INTO product_refs (product_id, name, version) VALUES (?1, ?2, ?3)
-            ON CONFLICT (product_id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version
-            WHERE product_refs.version < EXCLUDED.version""";
+            INSERT INTO product_refs AS r (product_id, name, version) VALUES (?1, ?2, ?3)
+            ON CONFLICT (product_id) DO UPDATE
+            SET name = CASE WHEN r.version < EXCLUDED.version THEN EXCLUDED.name ELSE r.name END,
+                version = GREATEST(r.version, EXCLUDED.version)
+            RETURNING name""";
 
     private static final String REFRESH_CUSTOMER = """
-            INSERT INTO customer_refs (user_id, email, version) VALUES (?1, ?2, ?3)
-            ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, version = EXCLUDED.version
-            WHERE customer_refs.version < EXCLUDED.version""";
+            INSERT INTO customer_refs AS r (user_id, email, version) VALUES (?1, ?2, ?3)
+            ON CONFLICT (user_id) DO UPDATE
+            SET email = CASE WHEN r.version < EXCLUDED.version THEN EXCLUDED.email ELSE r.email END,
+                version = GREATEST(r.version, EXCLUDED.version)
+            RETURNING email""";
 
     private static final String INSERT_VIEW = """
             INSERT INTO order_views (order_id, user_id, product_id, quantity, status, created_at, product_name,
                                      user_email, unit_price, total_price, version, updated_at)
-            SELECT ?1, ?2, ?3, ?4, 'PENDING', ?5, p.name, c.email, ?6, ?7, ?8, ?5
-            FROM product_refs p, customer_refs c
-            WHERE p.product_id = ?3 AND c.user_id = ?2
+            VALUES (?1, ?2, ?3, ?4, 'PENDING', ?5, ?6, ?7, ?8, ?9, ?10, ?5)
             ON CONFLICT (order_id) DO NOTHING""";
 
     @PersistenceContext(unitName = "read")
@@ -67,48 +82,57 @@ public class OrderViewProjection {
     }
 
     private void placed(EventEnvelope event, OrderPlacedEvent placed) {
-        // Upserting the references also locks their rows until this transaction ends.
-        em.createNativeQuery(REFRESH_PRODUCT)
+        String productName = placed.productName();
+        String userEmail = placed.userEmail();
+        List<?> refs = em.createNativeQuery(CURRENT_REFS)
                 .setParameter(1, placed.productId())
-                .setParameter(2, placed.productName())
-                .setParameter(3, placed.productVersion())
-                .executeUpdate();
-        em.createNativeQuery(REFRESH_CUSTOMER)
-                .setParameter(1, placed.userId())
-                .setParameter(2, placed.userEmail())
-                .setParameter(3, placed.userVersion())
-                .executeUpdate();
+                .setParameter(2, placed.userId())
+                .getResultList();
+        Object[] current = refs.isEmpty() ? null : (Object[]) refs.get(0);
+        if (current != null && ((Number) current[1]).intValue() >= placed.productVersion()) {
+            productName = (String) current[0];
+        } else {
+            productName = refresh(REFRESH_PRODUCT, placed.productId(), productName, placed.productVersion());
+        }
+        if (current != null && ((Number) current[3]).intValue() >= placed.userVersion()) {
+            userEmail = (String) current[2];
+        } else {
+            userEmail = refresh(REFRESH_CUSTOMER, placed.userId(), userEmail, placed.userVersion());
+        }
         em.createNativeQuery(INSERT_VIEW)
                 .setParameter(1, placed.orderId())
                 .setParameter(2, placed.userId())
                 .setParameter(3, placed.productId())
                 .setParameter(4, placed.quantity())
                 .setParameter(5, event.occurredAt())
-                .setParameter(6, placed.unitPrice())
-                .setParameter(7, placed.unitPrice().multiply(BigDecimal.valueOf(placed.quantity())))
-                .setParameter(8, event.sequence())
+                .setParameter(6, productName)
+                .setParameter(7, userEmail)
+                .setParameter(8, placed.unitPrice())
+                .setParameter(9, placed.unitPrice().multiply(BigDecimal.valueOf(placed.quantity())))
+                .setParameter(10, event.sequence())
                 .executeUpdate();
+    }
+
+    /** Upserts a reference (newest version wins) and answers the value it holds now. */
+    private String refresh(String upsert, UUID id, String value, int version) {
+        return (String) em.createNativeQuery(upsert)
+                .setParameter(1, id)
+                .setParameter(2, value)
+                .setParameter(3, version)
+                .getSingleResult();
     }
 
     private void onProductEvent(EventEnvelope event) {
         if (event.type().equals(ProductAddedEvent.TYPE)) {
             ProductAddedEvent added = ProductAddedEvent.fromJson(event.data());
-            em.createNativeQuery(REFRESH_PRODUCT)
-                    .setParameter(1, added.productId())
-                    .setParameter(2, added.name())
-                    .setParameter(3, event.sequence())
-                    .executeUpdate();
+            refresh(REFRESH_PRODUCT, added.productId(), added.name(), event.sequence());
         }
     }
 
     private void onCustomerEvent(EventEnvelope event) {
         if (event.type().equals(CustomerRegisteredEvent.TYPE)) {
             CustomerRegisteredEvent registered = CustomerRegisteredEvent.fromJson(event.data());
-            em.createNativeQuery(REFRESH_CUSTOMER)
-                    .setParameter(1, registered.userId())
-                    .setParameter(2, registered.email())
-                    .setParameter(3, event.sequence())
-                    .executeUpdate();
+            refresh(REFRESH_CUSTOMER, registered.userId(), registered.email(), event.sequence());
         }
     }
 }

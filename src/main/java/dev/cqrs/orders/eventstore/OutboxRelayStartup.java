@@ -17,17 +17,18 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Runs the outbox sweep from start-up on: what a crash, an outage or a restart left unsent is
- * relayed within about a second of becoming older than the sweep's minimum age. Starts after the
- * schema migrations, since the sweep reads the outbox table.
+ * Starts the outbox relay thread and its periodic sweep with the application, after the schema
+ * migrations (the relay reads the outbox table), and stops them with it. The sweep hands the relay
+ * whatever a crash, an outage or a restart left unsent, within about a second of it becoming older
+ * than the sweep's minimum age. Bean-managed transactions: nothing here runs in a JTA transaction.
  */
 @Startup
 @Singleton
 @DependsOn("SchemaMigrations")
 @TransactionManagement(TransactionManagementType.BEAN)
-public class OutboxSweeper {
+public class OutboxRelayStartup {
 
-    private static final Logger LOG = Logger.getLogger(OutboxSweeper.class.getName());
+    private static final Logger LOG = Logger.getLogger(OutboxRelayStartup.class.getName());
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -37,34 +38,36 @@ public class OutboxSweeper {
 
     @Inject
     @ConfigProperty(name = "cqrs.relay.sweep-interval-ms", defaultValue = "1000")
-    long intervalMillis;
+    long sweepIntervalMillis;
 
     private volatile ScheduledFuture<?> sweeps;
 
     @PostConstruct
     void start() {
-        sweeps = scheduler.scheduleWithFixedDelay(this::sweep, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        relay.start();
+        sweeps = scheduler.scheduleWithFixedDelay(this::sweep, 0, sweepIntervalMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
         sweeps.cancel(false);
+        relay.stop();
     }
 
     public boolean isRunning() {
         ScheduledFuture<?> current = sweeps;
-        return current != null && !current.isDone();
+        return current != null && !current.isDone() && relay.isRunning();
     }
 
     private void sweep() {
         try {
-            int sent = relay.sweep();
-            if (sent > 0) {
-                LOG.info(() -> "outbox sweep relayed " + sent + " event(s)");
+            int queued = relay.sweep();
+            if (queued > 0) {
+                LOG.fine(() -> "outbox sweep queued the events of " + queued + " aggregate(s) for the relay");
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             // An exception would end the schedule for good; the next run tries again.
-            LOG.log(Level.WARNING, "outbox sweep failed", e);
+            LOG.log(Level.WARNING, "outbox sweep failed: " + e);
         }
     }
 }
