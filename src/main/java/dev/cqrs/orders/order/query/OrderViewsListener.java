@@ -1,6 +1,8 @@
 package dev.cqrs.orders.order.query;
 
+import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.messaging.EventMessages;
+import dev.cqrs.orders.platform.metrics.ProjectionMetrics;
 import dev.cqrs.orders.platform.schema.SchemaMigrations;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
@@ -21,9 +23,14 @@ abstract class OrderViewsListener implements MessageListener {
     @Inject
     OrderViewProjection projection;
 
+    @Inject
+    ProjectionMetrics metrics;
+
     @Override
     public void onMessage(Message message) {
         schema.ensureMigrated();
-        projection.on(EventMessages.decode(message));
+        EventEnvelope event = EventMessages.decode(message);
+        projection.on(event);
+        metrics.applied("order_views", event);
     }
 }

@@ -1,0 +1,30 @@
+package dev.cqrs.orders.platform;
+
+import dev.cqrs.orders.platform.json.JsonSupport;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * {@code GET /}: where the collections are. No database work, so it also measures what the HTTP
+ * stack alone costs (the benchmarks' ceiling for every endpoint).
+ */
+@Path("")
+public class ApiRootResource {
+
+    private static final JsonObject LINKS = JsonSupport.object()
+            .add("orders", "/orders")
+            .add("products", "/products")
+            .add("users", "/users")
+            .add("health", "/health/ready")
+            .add("metrics", "/metrics")
+            .build();
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject links() {
+        return LINKS;
+    }
+}
