@@ -3,23 +3,25 @@ package dev.cqrs.orders.eventstore;
 import dev.cqrs.orders.platform.command.CommandMetadata;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.events.PendingEvent;
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Appends events to the event store in the caller's transaction. Each event row is also an outbox
@@ -33,15 +35,18 @@ public class EventStore {
             WITH appended AS (
                 INSERT INTO events (aggregate_id, sequence, event_id, aggregate_type, type, occurred_at,
                                     command_id, principal, schema_version, data)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CAST(?10 AS jsonb))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))
                 RETURNING aggregate_id, sequence, aggregate_type)
             INSERT INTO outbox (aggregate_id, sequence, aggregate_type)
             SELECT aggregate_id, sequence, aggregate_type FROM appended""";
 
     private static final Object TOUCHED_AGGREGATES = new Object();
 
-    @PersistenceContext(unitName = "write")
-    EntityManager em;
+    // Plain JDBC on the persistence unit's data source: inside the command's JTA transaction the
+    // pool hands out the same connection as JPA's, so the events commit with the entity. (Hibernate
+    // parsed the native statement anew at every call: a tenth of the CPU under load, JFR.)
+    @Resource(lookup = "jdbc/cqrs-write")
+    DataSource writeDb;
 
     @Inject
     CommandMetadata metadata;
@@ -64,33 +69,29 @@ public class EventStore {
             EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), event.type(), aggregateType, aggregateId,
                     ++sequence, occurredAt, metadata.commandId(), metadata.principal(), event.schemaVersion(),
                     event.data());
-            insert(envelope);
             appended.add(envelope);
         }
+        insert(appended);
         relayAfterCommit(aggregateId);
         return appended;
     }
 
-    private void insert(EventEnvelope e) {
-        try {
-            em.createNativeQuery(APPEND)
-                    .setParameter(1, e.aggregateId())
-                    .setParameter(2, e.sequence())
-                    .setParameter(3, e.eventId())
-                    .setParameter(4, e.aggregateType())
-                    .setParameter(5, e.type())
-                    .setParameter(6, e.occurredAt())
-                    .setParameter(7, e.commandId())
-                    .setParameter(8, e.principal())
-                    .setParameter(9, e.schemaVersion())
-                    .setParameter(10, e.data().toString())
-                    .executeUpdate();
-        } catch (PersistenceException ex) {
+    private void insert(List<EventEnvelope> events) {
+        try (Connection connection = writeDb.getConnection();
+             PreparedStatement insert = connection.prepareStatement(APPEND)) {
+            for (EventEnvelope e : events) {
+                Jdbc.bind(insert, e.aggregateId(), e.sequence(), e.eventId(), e.aggregateType(), e.type(),
+                        e.occurredAt(), e.commandId(), e.principal(), e.schemaVersion(), e.data().toString());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        } catch (SQLException ex) {
             if (SqlStates.isUniqueViolation(ex)) {
-                throw new ConflictException(e.aggregateType() + " " + e.aggregateId()
+                EventEnvelope first = events.get(0);
+                throw new ConflictException(first.aggregateType() + " " + first.aggregateId()
                         + " was changed concurrently; retry with its new version");
             }
-            throw ex;
+            throw new IllegalStateException("appending to the event store failed", ex);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
  * {@code GET /}: where the collections are. No database work, so it also measures what the HTTP
  * stack alone costs (the benchmarks' ceiling for every endpoint).
  */
+@ApplicationScoped
 @Path("")
 public class ApiRootResource {
 

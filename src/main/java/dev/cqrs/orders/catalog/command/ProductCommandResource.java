@@ -2,6 +2,7 @@ package dev.cqrs.orders.catalog.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.json.JsonInput;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 
+@ApplicationScoped
 @Path("products")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -21,11 +23,8 @@ public class ProductCommandResource {
     @Inject
     AddProductHandler addProduct;
 
-    @Context
-    UriInfo uriInfo;
-
     @POST
-    public Response add(InputStream body) {
+    public Response add(InputStream body, @Context UriInfo uriInfo) {
         AddProductCommand command = AddProductCommand.from(JsonInput.parse(body));
         return CommandResponses.created(uriInfo, "products", "product_id", addProduct.handle(command));
     }

@@ -2,6 +2,7 @@ package dev.cqrs.orders.customer.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.json.JsonInput;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 
 /** Customers are "users" in the API, as in the seed. */
+@ApplicationScoped
 @Path("users")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -22,11 +24,8 @@ public class CustomerCommandResource {
     @Inject
     RegisterCustomerHandler registerCustomer;
 
-    @Context
-    UriInfo uriInfo;
-
     @POST
-    public Response register(InputStream body) {
+    public Response register(InputStream body, @Context UriInfo uriInfo) {
         RegisterCustomerCommand command = RegisterCustomerCommand.from(JsonInput.parse(body));
         return CommandResponses.created(uriInfo, "users", "user_id", registerCustomer.handle(command));
     }

@@ -2,6 +2,7 @@ package dev.cqrs.orders.order.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.json.JsonInput;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -13,19 +14,17 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 
+@ApplicationScoped
 @Path("orders")
 public class OrderCommandResource {
 
     @Inject
     PlaceOrderHandler placeOrder;
 
-    @Context
-    UriInfo uriInfo;
-
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response place(InputStream body) {
+    public Response place(InputStream body, @Context UriInfo uriInfo) {
         PlaceOrderCommand command = PlaceOrderCommand.from(JsonInput.parse(body));
         return CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command));
     }

@@ -1,11 +1,14 @@
 package dev.cqrs.orders.order.command;
 
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.problem.UnknownReferenceException;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * What an order needs to know of the catalog and the customers at the moment it is placed, read
@@ -17,18 +20,21 @@ public class OrderReferences {
     private static final String LOOKUP = """
             SELECT p.name, p.price, p.version, c.email, c.version
             FROM (SELECT 1) AS one
-            LEFT JOIN products p ON p.product_id = ?1
-            LEFT JOIN customers c ON c.user_id = ?2""";
+            LEFT JOIN products p ON p.product_id = ?
+            LEFT JOIN customers c ON c.user_id = ?""";
 
-    @PersistenceContext(unitName = "write")
-    EntityManager em;
+    // JDBC on the write unit's data source: the same connection as the command's JPA work.
+    @Resource(lookup = "jdbc/cqrs-write")
+    DataSource writeDb;
 
     /** The product and customer as they are now; 422 naming the field when either does not exist. */
     public Snapshot lookup(UUID productId, UUID userId) {
-        Object[] row = (Object[]) em.createNativeQuery(LOOKUP)
-                .setParameter(1, productId)
-                .setParameter(2, userId)
-                .getSingleResult();
+        Object[] row;
+        try (Connection connection = writeDb.getConnection()) {
+            row = Jdbc.query(connection, LOOKUP, productId, userId).get(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading products and customers failed", e);
+        }
         if (row[0] == null) {
             throw new UnknownReferenceException("product_id", "product", productId);
         }

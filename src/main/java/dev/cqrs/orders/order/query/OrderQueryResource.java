@@ -2,6 +2,7 @@ package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+@ApplicationScoped
 @Path("orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderQueryResource {
