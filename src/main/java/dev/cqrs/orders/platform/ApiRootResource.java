@@ -22,6 +22,7 @@ public class ApiRootResource {
             .add("users", "/users")
             .add("health", "/health/ready")
             .add("metrics", "/metrics")
+            .add("openapi", "/openapi")
             .build();
 
     @GET

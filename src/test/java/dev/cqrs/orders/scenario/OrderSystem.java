@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** The deployed service as an HTTP client sees it: requests in, status, headers and JSON out. */
 final class OrderSystem {
@@ -42,6 +44,42 @@ final class OrderSystem {
 
     Answer get(String path) {
         return send(HttpRequest.newBuilder(resolve(path)).GET());
+    }
+
+    /**
+     * Any request: {@code contentType} and {@code body} may be {@code null} (no body), headers come
+     * as name, value, name, value ...
+     */
+    Answer request(String method, String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
+    Answer putJson(String path, String body, String... headers) {
+        return request("PUT", path, "application/json", body, headers);
+    }
+
+    /** {@code POST /orders/{id}/<action>} without a body, as confirm, ship and cancel take it. */
+    Answer transition(String orderId, String action, String... headers) {
+        return request("POST", "orders/" + orderId + "/" + action, null, null, headers);
+    }
+
+    /** Waits until a view answers 200 and {@code ready} holds for it; answers it. */
+    JsonObject awaitView(String path, Predicate<JsonObject> ready) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> get(path), a -> a.status() == 200 && ready.test(a.json())).json();
+    }
+
+    /** Waits until the order's view is at {@code version}; answers it. */
+    JsonObject awaitOrder(String orderId, int version) {
+        return awaitView("orders/" + orderId, v -> v.getInt("version") == version);
     }
 
     String createProduct(String name, String price) {

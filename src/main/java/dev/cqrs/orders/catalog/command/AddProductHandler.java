@@ -25,9 +25,9 @@ public class AddProductHandler {
 
     @Transactional
     public CommandResult handle(AddProductCommand command) {
-        Product product = Product.add(UUID.randomUUID(), command.name(), command.price());
+        ProductAddedEvent event = new ProductAddedEvent(UUID.randomUUID(), command.name(), command.price());
+        Product product = Product.add(event);
         em.persist(product);
-        ProductAddedEvent event = new ProductAddedEvent(product.id(), product.name(), product.price());
         eventStore.append(ProductEvents.AGGREGATE_TYPE, product.id(), 0, Instant.now(),
                 List.of(PendingEvent.of(ProductAddedEvent.TYPE, event.toJson())));
         return new CommandResult(product.id(), product.version());

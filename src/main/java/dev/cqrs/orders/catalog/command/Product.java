@@ -1,14 +1,19 @@
 package dev.cqrs.orders.catalog.command;
 
+import dev.cqrs.orders.catalog.events.ProductAddedEvent;
+import dev.cqrs.orders.catalog.events.ProductChangedEvent;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.UUID;
 
-/** A product of the catalog, as the write side keeps it. Its version is its event sequence. */
+/**
+ * A product of the catalog, as the write side keeps it: the fold of its events. Its version is its
+ * event sequence; concurrent commands on one product are serialized by the handler's row lock.
+ */
 @Entity
 @Table(name = "products")
 public class Product {
@@ -24,21 +29,45 @@ public class Product {
 
     private BigDecimal price;
 
-    @Version
     private int version;
 
     protected Product() {
     }
 
-    private Product(UUID id, String name, BigDecimal price) {
-        this.id = id;
-        this.name = name;
-        this.price = price;
-        this.version = 1;
+    public static Product add(ProductAddedEvent added) {
+        Product product = new Product();
+        product.id = added.productId();
+        product.name = added.name();
+        product.price = added.price();
+        product.version = 1;
+        return product;
     }
 
-    public static Product add(UUID id, String name, BigDecimal price) {
-        return new Product(id, name, price);
+    /**
+     * Renames and/or reprices the product (a {@code null} leaves that one as it is): one event,
+     * one version, whatever changed.
+     */
+    public ProductChangedEvent change(String newName, BigDecimal newPrice) {
+        if (newName == null && newPrice == null) {
+            throw new IllegalArgumentException("a change needs a name or a price");
+        }
+        ProductChangedEvent event = new ProductChangedEvent(id, newName != null ? newName : name,
+                newPrice != null ? newPrice : price, newName != null, newPrice != null);
+        apply(event);
+        return event;
+    }
+
+    /** The product as its events make it. */
+    public static Product fromHistory(ProductAddedEvent added, List<ProductChangedEvent> changes) {
+        Product product = add(added);
+        changes.forEach(product::apply);
+        return product;
+    }
+
+    private void apply(ProductChangedEvent changed) {
+        name = changed.name();
+        price = changed.price();
+        version++;
     }
 
     public UUID id() {

@@ -1,18 +1,25 @@
 package dev.cqrs.orders.catalog.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
+import dev.cqrs.orders.platform.command.ExpectedVersion;
+import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
+import dev.cqrs.orders.platform.json.PathIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.InputStream;
+import java.util.UUID;
 
 @ApplicationScoped
 @Path("products")
@@ -23,9 +30,28 @@ public class ProductCommandResource {
     @Inject
     AddProductHandler addProduct;
 
+    @Inject
+    ChangeProductHandler changeProduct;
+
+    @Inject
+    Idempotency idempotency;
+
     @POST
-    public Response add(InputStream body, @Context UriInfo uriInfo) {
+    public Response add(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         AddProductCommand command = AddProductCommand.from(JsonInput.parse(body));
-        return CommandResponses.created(uriInfo, "products", "product_id", addProduct.handle(command));
+        return idempotency.run(key, "POST", uriInfo.getPath(), body,
+                () -> CommandResponses.created(uriInfo, "products", "product_id", addProduct.handle(command)));
+    }
+
+    @PUT
+    @Path("{product_id}")
+    public Response change(@PathParam("product_id") String productId, byte[] body,
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
+        UUID id = PathIds.uuid("product_id", productId);
+        ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
+        ChangeProductCommand command = ChangeProductCommand.from(JsonInput.parse(body));
+        return idempotency.run(key, "PUT", uriInfo.getPath(), body,
+                () -> CommandResponses.ok("product_id", changeProduct.handle(id, expected, command)));
     }
 }

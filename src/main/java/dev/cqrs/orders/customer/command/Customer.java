@@ -1,10 +1,12 @@
 package dev.cqrs.orders.customer.command;
 
+import dev.cqrs.orders.customer.events.CustomerEmailChangedEvent;
+import dev.cqrs.orders.customer.events.CustomerRegisteredEvent;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -23,7 +25,7 @@ public class Customer {
 
     private String email;
 
-    @Version
+    // The event sequence; concurrent commands on one customer are serialized by the handler's row lock.
     private int version;
 
     protected Customer() {
@@ -37,6 +39,24 @@ public class Customer {
 
     public static Customer register(UUID id, String email) {
         return new Customer(id, email);
+    }
+
+    public CustomerEmailChangedEvent changeEmail(String newEmail) {
+        CustomerEmailChangedEvent event = new CustomerEmailChangedEvent(id, newEmail);
+        apply(event);
+        return event;
+    }
+
+    /** The customer as its events make it. */
+    public static Customer fromHistory(CustomerRegisteredEvent registered, List<CustomerEmailChangedEvent> changes) {
+        Customer customer = register(registered.userId(), registered.email());
+        changes.forEach(customer::apply);
+        return customer;
+    }
+
+    private void apply(CustomerEmailChangedEvent changed) {
+        email = changed.email();
+        version++;
     }
 
     public static boolean isWellFormedEmail(String email) {

@@ -1,18 +1,25 @@
 package dev.cqrs.orders.customer.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
+import dev.cqrs.orders.platform.command.ExpectedVersion;
+import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
+import dev.cqrs.orders.platform.json.PathIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.InputStream;
+import java.util.UUID;
 
 /** Customers are "users" in the API, as in the seed. */
 @ApplicationScoped
@@ -22,11 +29,27 @@ import java.io.InputStream;
 public class CustomerCommandResource {
 
     @Inject
-    RegisterCustomerHandler registerCustomer;
+    RegisterCustomerHandler customers;
+
+    @Inject
+    Idempotency idempotency;
 
     @POST
-    public Response register(InputStream body, @Context UriInfo uriInfo) {
+    public Response register(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         RegisterCustomerCommand command = RegisterCustomerCommand.from(JsonInput.parse(body));
-        return CommandResponses.created(uriInfo, "users", "user_id", registerCustomer.handle(command));
+        return idempotency.run(key, "POST", uriInfo.getPath(), body,
+                () -> CommandResponses.created(uriInfo, "users", "user_id", customers.handle(command)));
+    }
+
+    @PUT
+    @Path("{user_id}")
+    public Response changeEmail(@PathParam("user_id") String userId, byte[] body,
+                                @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
+        UUID id = PathIds.uuid("user_id", userId);
+        ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
+        ChangeEmailCommand command = ChangeEmailCommand.from(JsonInput.parse(body));
+        return idempotency.run(key, "PUT", uriInfo.getPath(), body,
+                () -> CommandResponses.ok("user_id", customers.changeEmail(id, expected, command)));
     }
 }

@@ -1,16 +1,20 @@
 package dev.cqrs.orders.customer.command;
 
+import dev.cqrs.orders.customer.events.CustomerEmailChangedEvent;
 import dev.cqrs.orders.customer.events.CustomerEvents;
 import dev.cqrs.orders.customer.events.CustomerRegisteredEvent;
 import dev.cqrs.orders.eventstore.EventStore;
 import dev.cqrs.orders.platform.command.CommandResult;
+import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.events.PendingEvent;
 import dev.cqrs.orders.platform.persistence.SqlStates;
+import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -29,13 +33,46 @@ public class RegisterCustomerHandler {
 
     @Transactional
     public CommandResult handle(RegisterCustomerCommand command) {
-        if (isRegistered(command.email())) {
+        if (isTaken(command.email(), null)) {
             throw emailTaken();
         }
-        Customer customer = Customer.register(UUID.randomUUID(), command.email());
+        CustomerRegisteredEvent event = new CustomerRegisteredEvent(UUID.randomUUID(), command.email());
+        Customer customer = Customer.register(event.userId(), event.email());
         em.persist(customer);
+        flushUniqueEmail();
+        eventStore.append(CustomerEvents.AGGREGATE_TYPE, customer.id(), 0, Instant.now(),
+                List.of(PendingEvent.of(CustomerRegisteredEvent.TYPE, event.toJson())));
+        return new CommandResult(customer.id(), customer.version());
+    }
+
+    /** Changes a customer's e-mail; the customer's row is locked, so concurrent changes take turns. */
+    @Transactional
+    public CommandResult changeEmail(UUID userId, ExpectedVersion expected, ChangeEmailCommand command) {
+        Customer customer = em.find(Customer.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        if (customer == null) {
+            throw new AggregateNotFoundException("user", userId);
+        }
+        int before = customer.version();
+        expected.check("user", userId, before);
+        if (isTaken(command.email(), userId)) {
+            throw emailTaken();
+        }
+        CustomerEmailChangedEvent event = customer.changeEmail(command.email());
+        flushUniqueEmail();
+        eventStore.append(CustomerEvents.AGGREGATE_TYPE, userId, before, Instant.now(),
+                List.of(PendingEvent.of(CustomerEmailChangedEvent.TYPE, event.toJson())));
+        return new CommandResult(userId, customer.version());
+    }
+
+    /** Whether another customer than {@code self} has this address, whatever its case. */
+    private boolean isTaken(String email, UUID self) {
+        return em.createNativeQuery("SELECT user_id FROM customers WHERE lower(email) = lower(?1)")
+                .setParameter(1, email).getResultList().stream().anyMatch(id -> !id.equals(self));
+    }
+
+    /** The unique index on lower(email) decides between two concurrent claims of one address. */
+    private void flushUniqueEmail() {
         try {
-            // The unique index on lower(email) decides between two concurrent registrations.
             em.flush();
         } catch (PersistenceException e) {
             if (SqlStates.isUniqueViolation(e)) {
@@ -43,15 +80,6 @@ public class RegisterCustomerHandler {
             }
             throw e;
         }
-        CustomerRegisteredEvent event = new CustomerRegisteredEvent(customer.id(), customer.email());
-        eventStore.append(CustomerEvents.AGGREGATE_TYPE, customer.id(), 0, Instant.now(),
-                List.of(PendingEvent.of(CustomerRegisteredEvent.TYPE, event.toJson())));
-        return new CommandResult(customer.id(), customer.version());
-    }
-
-    private boolean isRegistered(String email) {
-        return !em.createNativeQuery("SELECT 1 FROM customers WHERE lower(email) = lower(?1)")
-                .setParameter(1, email).setMaxResults(1).getResultList().isEmpty();
     }
 
     private static ConflictException emailTaken() {

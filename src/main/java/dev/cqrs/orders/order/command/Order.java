@@ -1,20 +1,30 @@
 package dev.cqrs.orders.order.command;
 
+import dev.cqrs.orders.order.events.OrderEvent;
+import dev.cqrs.orders.order.events.OrderPlacedEvent;
+import dev.cqrs.orders.order.events.OrderQuantityChangedEvent;
+import dev.cqrs.orders.order.events.OrderStatusChangedEvent;
+import dev.cqrs.orders.platform.problem.InvalidTransitionException;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * An order as the write side keeps it. The unit price is captured when the order is placed, so a
- * later price change of the product leaves the order's total alone. Its version is its event sequence.
+ * later price change of the product leaves the order's total alone.
+ *
+ * <p>Each command method checks the rule, decides the event, applies it to this order and returns
+ * it for the event store; the state is exactly the fold of the order's events
+ * ({@link #fromHistory}), and its version is the number of events (its event sequence).
+ * Concurrent commands on one order are serialized by the handler's row lock.
  */
 @Entity(name = "PurchaseOrder")
 @Table(name = "orders")
@@ -43,26 +53,14 @@ public class Order {
     @Column(name = "created_at")
     private Instant createdAt;
 
-    @Version
+    // The event sequence, kept by apply(): not JPA's @Version, whose increments are JPA's own.
     private int version;
 
     protected Order() {
     }
 
-    private Order(UUID id, UUID userId, UUID productId, int quantity, BigDecimal unitPrice, Instant createdAt) {
-        this.id = id;
-        this.userId = userId;
-        this.productId = productId;
-        this.quantity = quantity;
-        this.unitPrice = unitPrice;
-        this.status = OrderStatus.PENDING;
-        this.createdAt = createdAt;
-        this.version = 1;
-    }
-
-    /** Places an order for {@code quantity} units at the product's current {@code unitPrice}. */
-    public static Order place(UUID id, UUID userId, UUID productId, int quantity, BigDecimal unitPrice,
-                              Instant now) {
+    /** Checks a placement: quantity within 1..MAX_QUANTITY and a non-negative unit price. */
+    public static void checkPlacement(int quantity, BigDecimal unitPrice) {
         if (quantity < 1 || quantity > MAX_QUANTITY) {
             throw new IllegalArgumentException("quantity must be between 1 and " + MAX_QUANTITY);
         }
@@ -70,8 +68,86 @@ public class Order {
         if (unitPrice.signum() < 0) {
             throw new IllegalArgumentException("unit price must not be negative");
         }
-        return new Order(Objects.requireNonNull(id), Objects.requireNonNull(userId),
-                Objects.requireNonNull(productId), quantity, unitPrice, Objects.requireNonNull(now));
+    }
+
+    /** Places an order from its {@code OrderPlaced} event: PENDING, at version 1. */
+    public static Order place(OrderPlacedEvent placed, Instant now) {
+        checkPlacement(placed.quantity(), placed.unitPrice());
+        Order order = new Order();
+        order.createdAt = Objects.requireNonNull(now);
+        order.apply(placed);
+        return order;
+    }
+
+    /** The order as its events make it. */
+    public static Order fromHistory(Instant placedAt, List<? extends OrderEvent> events) {
+        if (events.isEmpty() || !(events.get(0) instanceof OrderPlacedEvent)) {
+            throw new IllegalArgumentException("an order's history starts with OrderPlaced");
+        }
+        Order order = new Order();
+        order.createdAt = placedAt;
+        events.forEach(order::apply);
+        return order;
+    }
+
+    public OrderQuantityChangedEvent changeQuantity(int newQuantity) {
+        if (status != OrderStatus.PENDING) {
+            throw refused("change the quantity of", "only a PENDING order's quantity can change");
+        }
+        if (newQuantity < 1 || newQuantity > MAX_QUANTITY) {
+            throw new IllegalArgumentException("quantity must be between 1 and " + MAX_QUANTITY);
+        }
+        OrderQuantityChangedEvent event = new OrderQuantityChangedEvent(id, newQuantity,
+                unitPrice.multiply(BigDecimal.valueOf(newQuantity)));
+        apply(event);
+        return event;
+    }
+
+    public OrderStatusChangedEvent confirm() {
+        if (status != OrderStatus.PENDING) {
+            throw refused("confirm", "only a PENDING order can be confirmed");
+        }
+        return applied(OrderStatusChangedEvent.confirmed(id));
+    }
+
+    public OrderStatusChangedEvent ship() {
+        if (status != OrderStatus.CONFIRMED) {
+            throw refused("ship", "only a CONFIRMED order can be shipped");
+        }
+        return applied(OrderStatusChangedEvent.shipped(id));
+    }
+
+    public OrderStatusChangedEvent cancel() {
+        if (status != OrderStatus.PENDING && status != OrderStatus.CONFIRMED) {
+            throw refused("cancel", "only a PENDING or CONFIRMED order can be cancelled");
+        }
+        return applied(OrderStatusChangedEvent.cancelled(id));
+    }
+
+    private OrderStatusChangedEvent applied(OrderStatusChangedEvent event) {
+        apply(event);
+        return event;
+    }
+
+    private InvalidTransitionException refused(String action, String rule) {
+        return new InvalidTransitionException("cannot " + action + " order " + id + ": it is " + status + "; " + rule);
+    }
+
+    private void apply(OrderEvent event) {
+        // (Java 17: no pattern matching in switch yet; the interface is sealed, so these are all.)
+        if (event instanceof OrderPlacedEvent placed) {
+            id = placed.orderId();
+            userId = placed.userId();
+            productId = placed.productId();
+            quantity = placed.quantity();
+            unitPrice = placed.unitPrice();
+            status = OrderStatus.PENDING;
+        } else if (event instanceof OrderQuantityChangedEvent changed) {
+            quantity = changed.quantity();
+        } else if (event instanceof OrderStatusChangedEvent moved) {
+            status = OrderStatus.valueOf(moved.status());
+        }
+        version++;
     }
 
     public BigDecimal totalPrice() {

@@ -1,31 +1,95 @@
 package dev.cqrs.orders.order.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
+import dev.cqrs.orders.platform.command.CommandResult;
+import dev.cqrs.orders.platform.command.ExpectedVersion;
+import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
+import dev.cqrs.orders.platform.json.PathIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.InputStream;
+import java.util.UUID;
+import java.util.function.BiFunction;
 
+/**
+ * The order commands. Every one takes an {@code Idempotency-Key}; the changes take
+ * {@code If-Match: "<version>"}. {@code confirm}, {@code ship} and {@code cancel} take no body and
+ * any Content-Type (or none).
+ */
 @ApplicationScoped
 @Path("orders")
+@Produces(MediaType.APPLICATION_JSON)
 public class OrderCommandResource {
 
     @Inject
     PlaceOrderHandler placeOrder;
 
+    @Inject
+    ChangeOrderHandler changeOrder;
+
+    @Inject
+    Idempotency idempotency;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response place(InputStream body, @Context UriInfo uriInfo) {
+    public Response place(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         PlaceOrderCommand command = PlaceOrderCommand.from(JsonInput.parse(body));
-        return CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command));
+        return idempotency.run(key, "POST", uriInfo.getPath(), body,
+                () -> CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command)));
+    }
+
+    @PUT
+    @Path("{order_id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response changeQuantity(@PathParam("order_id") String orderId, byte[] body,
+                                   @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                   @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
+        UUID id = PathIds.uuid("order_id", orderId);
+        ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
+        ChangeQuantityCommand command = ChangeQuantityCommand.from(JsonInput.parse(body));
+        return idempotency.run(key, "PUT", uriInfo.getPath(), body, () -> CommandResponses.ok("order_id",
+                changeOrder.changeQuantity(id, expected, command.quantity())));
+    }
+
+    @POST
+    @Path("{order_id}/confirm")
+    public Response confirm(@PathParam("order_id") String orderId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                            @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
+        return transition(orderId, ifMatch, key, uriInfo, changeOrder::confirm);
+    }
+
+    @POST
+    @Path("{order_id}/ship")
+    public Response ship(@PathParam("order_id") String orderId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                         @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
+        return transition(orderId, ifMatch, key, uriInfo, changeOrder::ship);
+    }
+
+    @POST
+    @Path("{order_id}/cancel")
+    public Response cancel(@PathParam("order_id") String orderId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
+        return transition(orderId, ifMatch, key, uriInfo, changeOrder::cancel);
+    }
+
+    private Response transition(String orderId, String ifMatch, String key, UriInfo uriInfo,
+                                BiFunction<UUID, ExpectedVersion, CommandResult> command) {
+        UUID id = PathIds.uuid("order_id", orderId);
+        ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
+        // The body, if any, is not read: the fingerprint is the method and the path.
+        return idempotency.run(key, "POST", uriInfo.getPath(), null,
+                () -> CommandResponses.ok("order_id", command.apply(id, expected)));
     }
 }

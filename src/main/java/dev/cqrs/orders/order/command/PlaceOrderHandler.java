@@ -30,14 +30,13 @@ public class PlaceOrderHandler {
     public CommandResult handle(PlaceOrderCommand command) {
         OrderReferences.Snapshot refs = references.lookup(command.productId(), command.userId());
         Instant now = Instant.now();
-        Order order = Order.place(UUID.randomUUID(), command.userId(), command.productId(), command.quantity(),
-                refs.unitPrice(), now);
-        em.persist(order);
-        OrderPlacedEvent event = new OrderPlacedEvent(order.id(), order.userId(), order.productId(),
-                order.quantity(), order.unitPrice(), refs.productName(), refs.productVersion(),
+        OrderPlacedEvent placed = new OrderPlacedEvent(UUID.randomUUID(), command.userId(), command.productId(),
+                command.quantity(), refs.unitPrice(), refs.productName(), refs.productVersion(),
                 refs.userEmail(), refs.userVersion());
+        Order order = Order.place(placed, now);
+        em.persist(order);
         eventStore.append(OrderEvents.AGGREGATE_TYPE, order.id(), 0, now,
-                List.of(PendingEvent.of(OrderPlacedEvent.TYPE, event.toJson())));
+                List.of(PendingEvent.of(OrderPlacedEvent.TYPE, placed.toJson())));
         return new CommandResult(order.id(), order.version());
     }
 }

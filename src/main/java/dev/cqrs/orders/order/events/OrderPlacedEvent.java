@@ -19,10 +19,20 @@ public record OrderPlacedEvent(
         String productName,
         int productVersion,
         String userEmail,
-        int userVersion) {
+        int userVersion) implements OrderEvent {
 
     public static final String TYPE = "OrderPlaced";
 
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    public BigDecimal totalPrice() {
+        return unitPrice.multiply(BigDecimal.valueOf(quantity));
+    }
+
+    @Override
     public JsonObject toJson() {
         return JsonSupport.object()
                 .add("order_id", orderId.toString())

@@ -56,6 +56,10 @@ public class OrderView {
         return orderId;
     }
 
+    public Instant createdAt() {
+        return createdAt;
+    }
+
     public String status() {
         return status;
     }

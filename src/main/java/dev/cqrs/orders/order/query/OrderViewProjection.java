@@ -1,37 +1,42 @@
 package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.catalog.events.ProductAddedEvent;
-import dev.cqrs.orders.catalog.events.ProductEvents;
-import dev.cqrs.orders.customer.events.CustomerEvents;
+import dev.cqrs.orders.catalog.events.ProductChangedEvent;
+import dev.cqrs.orders.customer.events.CustomerEmailChangedEvent;
 import dev.cqrs.orders.customer.events.CustomerRegisteredEvent;
-import dev.cqrs.orders.order.events.OrderEvents;
+import dev.cqrs.orders.order.events.OrderEvent;
 import dev.cqrs.orders.order.events.OrderPlacedEvent;
+import dev.cqrs.orders.order.events.OrderQuantityChangedEvent;
+import dev.cqrs.orders.order.events.OrderStatusChangedEvent;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.annotation.Resource;
-import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
- * Maintains {@code order_views} and the product and customer references it denormalizes.
+ * Maintains {@code order_views}, the counters derived from them ({@code user_summaries},
+ * {@code product_sales}) and the product and customer references the views denormalize. Runs in
+ * the caller's transaction, on the caller's read_db connection.
  *
- * <p>Idempotent and order-aware: an event at or below the version a row already has is a
- * duplicate and is ignored. Events of different aggregates may arrive in any order: an
- * {@code OrderPlaced} carries the product name and e-mail it saw, with their versions, and the
- * references keep whichever version is newest.
+ * <p>Idempotent and order-aware: an order event at or below the version its view has is a
+ * duplicate and is ignored; one beyond the next version is a gap and fails, so that the message
+ * comes again once the missing event has been applied. Events of different aggregates may arrive in
+ * any order: an {@code OrderPlaced} carries the product name and e-mail it saw, with their
+ * versions, and the references keep whichever version is newest. Each view remembers the versions
+ * its name and e-mail come from; a rename or an e-mail change rewrites only older ones.
  *
  * <p>Placing an order reads the references under a shared row lock, so that orders of one product
  * project in parallel, while a rename (which updates the reference, then the views) waits for them
- * and then sees their views, or runs first and is seen by them. Only when an order saw a newer
- * version than the read side knows does it write the reference, and then it reads back whatever is
- * newest.
+ * and then sees their views, or runs first and is seen by them.
+ *
+ * <p>Counters change only by atomic increments, computed from the view row as it was (read under
+ * its row lock) and as it is now, in the transaction that changes the view: so a duplicate, which
+ * changes no view, counts nothing. They are written last, to hold their hot rows for the shortest time.
  */
 @ApplicationScoped
 public class OrderViewProjection {
@@ -50,78 +55,187 @@ public class OrderViewProjection {
             ON CONFLICT (product_id) DO UPDATE
             SET name = CASE WHEN r.version < EXCLUDED.version THEN EXCLUDED.name ELSE r.name END,
                 version = GREATEST(r.version, EXCLUDED.version)
-            RETURNING name""";
+            RETURNING name, version""";
 
     private static final String REFRESH_CUSTOMER = """
             INSERT INTO customer_refs AS r (user_id, email, version) VALUES (?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE
             SET email = CASE WHEN r.version < EXCLUDED.version THEN EXCLUDED.email ELSE r.email END,
                 version = GREATEST(r.version, EXCLUDED.version)
-            RETURNING email""";
+            RETURNING email, version""";
 
     private static final String INSERT_VIEW = """
             INSERT INTO order_views (order_id, user_id, product_id, quantity, status, created_at, product_name,
-                                     user_email, unit_price, total_price, version, updated_at)
-            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)
+                                     user_email, unit_price, total_price, version, updated_at,
+                                     product_version, user_version)
+            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (order_id) DO NOTHING""";
 
-    // Plain JDBC in the projection's JTA transaction (the statements are all hand-written SQL).
-    @Resource(lookup = "jdbc/cqrs-read")
-    DataSource readDb;
+    private static final String LOCK_VIEW = """
+            SELECT user_id, product_id, status, quantity, total_price, version
+            FROM order_views WHERE order_id = ? FOR UPDATE""";
 
-    @Transactional
-    public void on(EventEnvelope event) {
-        try (Connection connection = readDb.getConnection()) {
-            switch (event.aggregateType()) {
-                case OrderEvents.AGGREGATE_TYPE -> onOrderEvent(connection, event);
-                case ProductEvents.AGGREGATE_TYPE -> onProductEvent(connection, event);
-                case CustomerEvents.AGGREGATE_TYPE -> onCustomerEvent(connection, event);
-                default -> LOG.fine(() -> "order_views ignores " + event.aggregateType() + " events");
-            }
-        } catch (SQLException e) {
-            // Rolled back and delivered again; nothing was applied.
-            throw new IllegalStateException("projecting " + event.type() + " " + event.eventId() + " failed", e);
-        }
-    }
+    private static final String UPDATE_VIEW = """
+            UPDATE order_views
+            SET status = ?, quantity = ?, total_price = ?, version = ?, updated_at = ?, projected_at = clock_timestamp()
+            WHERE order_id = ?""";
 
-    private void onOrderEvent(Connection connection, EventEnvelope event) throws SQLException {
-        if (event.type().equals(OrderPlacedEvent.TYPE)) {
-            placed(connection, event, OrderPlacedEvent.fromJson(event.data()));
+    private static final String RENAME_IN_VIEWS = """
+            UPDATE order_views SET product_name = ?, product_version = ?
+            WHERE product_id = ? AND product_version < ?""";
+
+    private static final String NEW_EMAIL_IN_VIEWS = """
+            UPDATE order_views SET user_email = ?, user_version = ?
+            WHERE user_id = ? AND user_version < ?""";
+
+    private static final String COUNT_FOR_USER = """
+            INSERT INTO user_summaries AS s (user_id, pending, confirmed, shipped, cancelled, total_spent)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE
+            SET pending = s.pending + EXCLUDED.pending, confirmed = s.confirmed + EXCLUDED.confirmed,
+                shipped = s.shipped + EXCLUDED.shipped, cancelled = s.cancelled + EXCLUDED.cancelled,
+                total_spent = s.total_spent + EXCLUDED.total_spent""";
+
+    private static final String COUNT_FOR_PRODUCT = """
+            INSERT INTO product_sales AS s (product_id, units_sold, revenue) VALUES (?, ?, ?)
+            ON CONFLICT (product_id) DO UPDATE
+            SET units_sold = s.units_sold + EXCLUDED.units_sold, revenue = s.revenue + EXCLUDED.revenue""";
+
+    public void onOrderEvent(Connection connection, EventEnvelope event) throws SQLException {
+        OrderEvent order = OrderEvent.fromJson(event.type(), event.data());
+        if (order == null) {
+            LOG.fine(() -> "order_views ignores " + event.type() + " events");
+        } else if (order instanceof OrderPlacedEvent placed) {
+            placed(connection, event, placed);
+        } else {
+            changed(connection, event, order);
         }
     }
 
     private void placed(Connection connection, EventEnvelope event, OrderPlacedEvent placed) throws SQLException {
         List<Object[]> refs = Jdbc.query(connection, CURRENT_REFS, placed.productId(), placed.userId());
         Object[] current = refs.isEmpty() ? null : refs.get(0);
-        String productName = current != null && ((Number) current[1]).intValue() >= placed.productVersion()
-                ? (String) current[0]
+        Object[] product = current != null && ((Number) current[1]).intValue() >= placed.productVersion()
+                ? new Object[] {current[0], current[1]}
                 : refresh(connection, REFRESH_PRODUCT, placed.productId(), placed.productName(), placed.productVersion());
-        String userEmail = current != null && ((Number) current[3]).intValue() >= placed.userVersion()
-                ? (String) current[2]
+        Object[] customer = current != null && ((Number) current[3]).intValue() >= placed.userVersion()
+                ? new Object[] {current[2], current[3]}
                 : refresh(connection, REFRESH_CUSTOMER, placed.userId(), placed.userEmail(), placed.userVersion());
-        Jdbc.update(connection, INSERT_VIEW, placed.orderId(), placed.userId(), placed.productId(), placed.quantity(),
-                event.occurredAt(), productName, userEmail, placed.unitPrice(),
-                placed.unitPrice().multiply(BigDecimal.valueOf(placed.quantity())), event.sequence(),
-                event.occurredAt());
-    }
-
-    /** Upserts a reference (newest version wins) and answers the value it holds now. */
-    private static String refresh(Connection connection, String upsert, UUID id, String value, int version)
-            throws SQLException {
-        return (String) Jdbc.query(connection, upsert, id, value, version).get(0)[0];
-    }
-
-    private void onProductEvent(Connection connection, EventEnvelope event) throws SQLException {
-        if (event.type().equals(ProductAddedEvent.TYPE)) {
-            ProductAddedEvent added = ProductAddedEvent.fromJson(event.data());
-            refresh(connection, REFRESH_PRODUCT, added.productId(), added.name(), event.sequence());
+        int inserted = Jdbc.update(connection, INSERT_VIEW, placed.orderId(), placed.userId(), placed.productId(),
+                placed.quantity(), event.occurredAt(), product[0], customer[0], placed.unitPrice(), placed.totalPrice(),
+                event.sequence(), event.occurredAt(), product[1], customer[1]);
+        if (inserted == 1) {
+            count(connection, placed.userId(), placed.productId(), null,
+                    new Contribution("PENDING", placed.quantity(), placed.totalPrice()));
         }
     }
 
-    private void onCustomerEvent(Connection connection, EventEnvelope event) throws SQLException {
-        if (event.type().equals(CustomerRegisteredEvent.TYPE)) {
-            CustomerRegisteredEvent registered = CustomerRegisteredEvent.fromJson(event.data());
-            refresh(connection, REFRESH_CUSTOMER, registered.userId(), registered.email(), event.sequence());
+    private void changed(Connection connection, EventEnvelope event, OrderEvent change) throws SQLException {
+        List<Object[]> rows = Jdbc.query(connection, LOCK_VIEW, event.aggregateId());
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("order_views: " + event.type() + " #" + event.sequence() + " of order "
+                    + event.aggregateId() + " came before the order's view exists; it is retried");
+        }
+        Object[] row = rows.get(0);
+        int version = ((Number) row[5]).intValue();
+        if (event.sequence() <= version) {
+            LOG.fine(() -> "order_views: " + event.type() + " #" + event.sequence() + " of order "
+                    + event.aggregateId() + " was applied already (view at version " + version + ")");
+            return;
+        }
+        if (event.sequence() != version + 1) {
+            throw new IllegalStateException("order_views: " + event.type() + " #" + event.sequence() + " of order "
+                    + event.aggregateId() + " arrived while the view is at version " + version
+                    + "; it is retried until the events between have been applied");
+        }
+        Contribution before = new Contribution((String) row[2], ((Number) row[3]).intValue(), (BigDecimal) row[4]);
+        Contribution after = before;
+        if (change instanceof OrderQuantityChangedEvent quantity) {
+            after = new Contribution(before.status(), quantity.quantity(), quantity.totalPrice());
+        } else if (change instanceof OrderStatusChangedEvent status) {
+            after = new Contribution(status.status(), before.quantity(), before.total());
+        }
+        Jdbc.update(connection, UPDATE_VIEW, after.status(), after.quantity(), after.total(), event.sequence(),
+                event.occurredAt(), event.aggregateId());
+        count(connection, (UUID) row[0], (UUID) row[1], before, after);
+    }
+
+    /** Adds the difference between what the order counted before ({@code null}: nothing) and now. */
+    private static void count(Connection connection, UUID userId, UUID productId, Contribution before,
+                              Contribution after) throws SQLException {
+        long[] byStatus = new long[4];
+        byStatus[Contribution.index(after.status())]++;
+        if (before != null) {
+            byStatus[Contribution.index(before.status())]--;
+        }
+        BigDecimal spent = after.spent().subtract(before == null ? BigDecimal.ZERO : before.spent());
+        long units = after.units() - (before == null ? 0 : before.units());
+        Jdbc.update(connection, COUNT_FOR_USER, userId, byStatus[0], byStatus[1], byStatus[2], byStatus[3], spent);
+        if (units != 0 || spent.signum() != 0) {
+            Jdbc.update(connection, COUNT_FOR_PRODUCT, productId, units, spent);
+        }
+    }
+
+    /** What one order adds to its customer's summary and its product's sales. */
+    private record Contribution(String status, int quantity, BigDecimal total) {
+
+        static int index(String status) {
+            return switch (status) {
+                case "PENDING" -> 0;
+                case "CONFIRMED" -> 1;
+                case "SHIPPED" -> 2;
+                case "CANCELLED" -> 3;
+                default -> throw new IllegalArgumentException("unknown order status " + status);
+            };
+        }
+
+        BigDecimal spent() {
+            return status.equals("CANCELLED") ? BigDecimal.ZERO : total;
+        }
+
+        long units() {
+            return status.equals("CANCELLED") ? 0 : quantity;
+        }
+    }
+
+    /** Upserts a reference (newest version wins) and answers the value and version it holds now. */
+    private static Object[] refresh(Connection connection, String upsert, UUID id, String value, int version)
+            throws SQLException {
+        return Jdbc.query(connection, upsert, id, value, version).get(0);
+    }
+
+    public void onProductEvent(Connection connection, EventEnvelope event) throws SQLException {
+        switch (event.type()) {
+            case ProductAddedEvent.TYPE -> {
+                ProductAddedEvent added = ProductAddedEvent.fromJson(event.data());
+                refresh(connection, REFRESH_PRODUCT, added.productId(), added.name(), event.sequence());
+            }
+            case ProductChangedEvent.TYPE -> {
+                ProductChangedEvent changed = ProductChangedEvent.fromJson(event.data());
+                refresh(connection, REFRESH_PRODUCT, changed.productId(), changed.name(), event.sequence());
+                if (changed.renamed()) {
+                    int rewritten = Jdbc.update(connection, RENAME_IN_VIEWS, changed.name(), event.sequence(),
+                            changed.productId(), event.sequence());
+                    LOG.fine(() -> "order_views: rename of product " + changed.productId() + " rewrote " + rewritten);
+                }
+            }
+            default -> LOG.fine(() -> "order_views ignores " + event.type() + " events");
+        }
+    }
+
+    public void onCustomerEvent(Connection connection, EventEnvelope event) throws SQLException {
+        switch (event.type()) {
+            case CustomerRegisteredEvent.TYPE -> {
+                CustomerRegisteredEvent registered = CustomerRegisteredEvent.fromJson(event.data());
+                refresh(connection, REFRESH_CUSTOMER, registered.userId(), registered.email(), event.sequence());
+            }
+            case CustomerEmailChangedEvent.TYPE -> {
+                CustomerEmailChangedEvent changed = CustomerEmailChangedEvent.fromJson(event.data());
+                refresh(connection, REFRESH_CUSTOMER, changed.userId(), changed.email(), event.sequence());
+                Jdbc.update(connection, NEW_EMAIL_IN_VIEWS, changed.email(), event.sequence(), changed.userId(),
+                        event.sequence());
+            }
+            default -> LOG.fine(() -> "order_views ignores " + event.type() + " events");
         }
     }
 }

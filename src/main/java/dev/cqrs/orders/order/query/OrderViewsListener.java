@@ -21,7 +21,7 @@ abstract class OrderViewsListener implements MessageListener {
     SchemaMigrations schema;
 
     @Inject
-    OrderViewProjection projection;
+    ReadModels readModels;
 
     @Inject
     ProjectionMetrics metrics;
@@ -30,7 +30,7 @@ abstract class OrderViewsListener implements MessageListener {
     public void onMessage(Message message) {
         schema.ensureMigrated();
         EventEnvelope event = EventMessages.decode(message);
-        projection.on(event);
+        readModels.apply(event);
         metrics.applied("order_views", event);
     }
 }

@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -32,6 +33,11 @@ public final class JsonInput {
 
     public static JsonInput of(JsonObject json) {
         return new JsonInput(json);
+    }
+
+    /** Parses a request body that must be one JSON object; anything else is a 400 without parser text. */
+    public static JsonInput parse(byte[] body) {
+        return parse(body == null ? null : new ByteArrayInputStream(body));
     }
 
     /** Parses a request body that must be one JSON object; anything else is a 400 without parser text. */
@@ -79,7 +85,16 @@ public final class JsonInput {
 
     /** A decimal amount: within [min, max] and with at most {@code maxScale} digits after the point. */
     public BigDecimal requiredDecimal(String field, BigDecimal min, BigDecimal max, int maxScale) {
-        JsonNumber number = requiredNumber(field, "a number");
+        return decimal(field, min, max, maxScale, true);
+    }
+
+    /** Like {@link #requiredDecimal}, but {@code null} when the field is absent. */
+    public BigDecimal optionalDecimal(String field, BigDecimal min, BigDecimal max, int maxScale) {
+        return decimal(field, min, max, maxScale, false);
+    }
+
+    private BigDecimal decimal(String field, BigDecimal min, BigDecimal max, int maxScale, boolean isRequired) {
+        JsonNumber number = (JsonNumber) value(field, JsonValue.ValueType.NUMBER, "a number", isRequired);
         if (number == null) {
             return null;
         }
@@ -95,7 +110,22 @@ public final class JsonInput {
 
     /** Non-blank text of at most {@code maxLength} characters, without control characters. */
     public String requiredText(String field, int maxLength) {
-        String text = requiredString(field, "a string");
+        return text(field, maxLength, true);
+    }
+
+    /** Like {@link #requiredText}, but {@code null} when the field is absent. */
+    public String optionalText(String field, int maxLength) {
+        return text(field, maxLength, false);
+    }
+
+    /** Whether the body has the field at all (even as {@code null}). */
+    public boolean has(String field) {
+        return json.containsKey(field);
+    }
+
+    private String text(String field, int maxLength, boolean isRequired) {
+        JsonValue value = value(field, JsonValue.ValueType.STRING, "a string", isRequired);
+        String text = value == null ? null : ((JsonString) value).getString();
         if (text == null) {
             return null;
         }
@@ -141,9 +171,17 @@ public final class JsonInput {
     }
 
     private JsonValue required(String field, JsonValue.ValueType type, String expected) {
+        return value(field, type, expected, true);
+    }
+
+    /** The field's value if it has the type; an absent optional field is {@code null} without error. */
+    private JsonValue value(String field, JsonValue.ValueType type, String expected, boolean isRequired) {
         JsonValue value = json.get(field);
+        if (value == null && !isRequired) {
+            return null;
+        }
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return reject(field, "is required");
+            return reject(field, isRequired ? "is required" : "must not be null (leave it out to keep the current value)");
         }
         if (value.getValueType() != type) {
             return reject(field, "must be " + expected);

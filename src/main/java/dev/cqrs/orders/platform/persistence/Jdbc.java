@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Small helpers for the hand-written SQL of the event store and the projections: positional
- * parameters bound by type ({@link Instant} as {@code timestamptz}), rows as {@code Object[]}.
+ * parameters bound by type ({@link Instant} as {@code timestamptz}), rows as {@code Object[]}
+ * (timestamps as {@link Instant}).
  */
 public final class Jdbc {
 
@@ -34,7 +36,8 @@ public final class Jdbc {
                 while (rs.next()) {
                     Object[] row = new Object[columns];
                     for (int i = 0; i < columns; i++) {
-                        row[i] = rs.getObject(i + 1);
+                        Object value = rs.getObject(i + 1);
+                        row[i] = value instanceof Timestamp timestamp ? timestamp.toInstant() : value;
                     }
                     rows.add(row);
                 }

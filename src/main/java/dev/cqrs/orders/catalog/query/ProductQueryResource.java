@@ -1,0 +1,79 @@
+package dev.cqrs.orders.catalog.query;
+
+import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** A product's view and its sales; the read database only. */
+@ApplicationScoped
+@Path("products")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProductQueryResource {
+
+    private static final String PRODUCT =
+            "SELECT name, price, version, created_at, updated_at FROM product_views WHERE product_id = ?";
+
+    private static final String SALES = """
+            SELECT p.name, coalesce(s.units_sold, 0), coalesce(s.revenue, 0.00)
+            FROM product_views p LEFT JOIN product_sales s ON s.product_id = p.product_id
+            WHERE p.product_id = ?""";
+
+    @Resource(lookup = "jdbc/cqrs-read")
+    DataSource readDb;
+
+    @GET
+    @Path("{product_id}")
+    public JsonObject get(@PathParam("product_id") String productId) {
+        UUID id = PathIds.uuid("product_id", productId);
+        Object[] row = one(PRODUCT, id, productId);
+        return JsonSupport.object()
+                .add("product_id", id.toString())
+                .add("name", (String) row[0])
+                .add("price", ((BigDecimal) row[1]).setScale(2))
+                .add("version", ((Number) row[2]).intValue())
+                .add("created_at", row[3].toString())
+                .add("updated_at", row[4].toString())
+                .build();
+    }
+
+    @GET
+    @Path("{product_id}/sales")
+    public JsonObject sales(@PathParam("product_id") String productId) {
+        UUID id = PathIds.uuid("product_id", productId);
+        Object[] row = one(SALES, id, productId);
+        return JsonSupport.object()
+                .add("product_id", id.toString())
+                .add("product_name", (String) row[0])
+                .add("units_sold", ((Number) row[1]).longValue())
+                .add("revenue", ((BigDecimal) row[2]).setScale(2))
+                .build();
+    }
+
+    private Object[] one(String sql, UUID id, String idText) {
+        List<Object[]> rows;
+        try (Connection connection = readDb.getConnection()) {
+            rows = Jdbc.query(connection, sql, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading product " + id + " failed", e);
+        }
+        if (rows.isEmpty()) {
+            throw new AggregateNotFoundException("product", idText);
+        }
+        return rows.get(0);
+    }
+}

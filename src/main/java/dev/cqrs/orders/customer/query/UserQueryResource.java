@@ -1,0 +1,82 @@
+package dev.cqrs.orders.customer.query;
+
+import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** A customer's view and order summary; the read database only. */
+@ApplicationScoped
+@Path("users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UserQueryResource {
+
+    private static final String USER = "SELECT email, version, created_at, updated_at FROM user_views WHERE user_id = ?";
+
+    private static final String SUMMARY = """
+            SELECT u.email, coalesce(s.pending, 0), coalesce(s.confirmed, 0), coalesce(s.shipped, 0),
+                   coalesce(s.cancelled, 0), coalesce(s.total_spent, 0.00)
+            FROM user_views u LEFT JOIN user_summaries s ON s.user_id = u.user_id
+            WHERE u.user_id = ?""";
+
+    @Resource(lookup = "jdbc/cqrs-read")
+    DataSource readDb;
+
+    @GET
+    @Path("{user_id}")
+    public JsonObject get(@PathParam("user_id") String userId) {
+        UUID id = PathIds.uuid("user_id", userId);
+        Object[] row = one(USER, id, userId);
+        return JsonSupport.object()
+                .add("user_id", id.toString())
+                .add("email", (String) row[0])
+                .add("version", ((Number) row[1]).intValue())
+                .add("created_at", row[2].toString())
+                .add("updated_at", row[3].toString())
+                .build();
+    }
+
+    @GET
+    @Path("{user_id}/summary")
+    public JsonObject summary(@PathParam("user_id") String userId) {
+        UUID id = PathIds.uuid("user_id", userId);
+        Object[] row = one(SUMMARY, id, userId);
+        return JsonSupport.object()
+                .add("user_id", id.toString())
+                .add("user_email", (String) row[0])
+                .add("orders_by_status", JsonSupport.object()
+                        .add("PENDING", ((Number) row[1]).longValue())
+                        .add("CONFIRMED", ((Number) row[2]).longValue())
+                        .add("SHIPPED", ((Number) row[3]).longValue())
+                        .add("CANCELLED", ((Number) row[4]).longValue()))
+                .add("total_spent", ((BigDecimal) row[5]).setScale(2))
+                .build();
+    }
+
+    private Object[] one(String sql, UUID id, String idText) {
+        List<Object[]> rows;
+        try (Connection connection = readDb.getConnection()) {
+            rows = Jdbc.query(connection, sql, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading user " + id + " failed", e);
+        }
+        if (rows.isEmpty()) {
+            throw new AggregateNotFoundException("user", idText);
+        }
+        return rows.get(0);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.cqrs.orders.order.query;
+
+import dev.cqrs.orders.platform.json.Uuids;
+import dev.cqrs.orders.platform.problem.FieldError;
+import dev.cqrs.orders.platform.problem.InvalidInputException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code GET /orders?user_id=&product_id=&status=&created_from=&created_to=&limit=&cursor=}: the
+ * filters, checked, and the SQL that serves them. Newest first, keyset-paged on
+ * {@code (created_at, order_id)}: a page starts strictly after the last row of the previous one,
+ * so rows inserted meanwhile never shift a page or repeat a row. Every filter has an index that
+ * leads with it and then orders the same way (read V3), so a page costs an index range scan.
+ *
+ * @param createdFrom inclusive; {@code createdTo} exclusive
+ */
+public record OrderListQuery(UUID userId, UUID productId, String status, Instant createdFrom, Instant createdTo,
+                             int limit, Cursor after) {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+    private static final Set<String> STATUSES = Set.of("PENDING", "CONFIRMED", "SHIPPED", "CANCELLED");
+
+    static final String COLUMNS = "order_id, user_id, product_id, quantity, status, created_at, product_name, "
+            + "user_email, unit_price, total_price, version, updated_at";
+
+    /** Where a page ends: the sort key of its last row, opaque to clients (URL-safe base64). */
+    public record Cursor(Instant createdAt, UUID orderId) {
+
+        public String encode() {
+            long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("o1:" + micros + ":" + orderId).getBytes(StandardCharsets.US_ASCII));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split(":");
+                if (parts.length == 3 && parts[0].equals("o1")) {
+                    UUID id = Uuids.parse(parts[2]).orElse(null);
+                    if (id != null) {
+                        return new Cursor(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS), id);
+                    }
+                }
+            } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
+                // falls through to the 400 below
+            }
+            return null;
+        }
+    }
+
+    /** Reads the query parameters (any may be {@code null}); a 400 names every bad one. */
+    public static OrderListQuery of(String userId, String productId, String status, String createdFrom,
+                                    String createdTo, String limit, String cursor) {
+        List<FieldError> errors = new ArrayList<>();
+        UUID user = uuid("user_id", userId, errors);
+        UUID product = uuid("product_id", productId, errors);
+        String wantedStatus = null;
+        if (status != null) {
+            if (STATUSES.contains(status)) {
+                wantedStatus = status;
+            } else {
+                errors.add(new FieldError("status", "must be one of PENDING, CONFIRMED, SHIPPED, CANCELLED"));
+            }
+        }
+        Instant from = instant("created_from", createdFrom, errors);
+        Instant to = instant("created_to", createdTo, errors);
+        int pageSize = DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                pageSize = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                pageSize = -1;
+            }
+            if (pageSize < 1 || pageSize > MAX_LIMIT) {
+                errors.add(new FieldError("limit", "must be an integer between 1 and " + MAX_LIMIT));
+            }
+        }
+        Cursor after = null;
+        if (cursor != null) {
+            after = Cursor.decode(cursor);
+            if (after == null) {
+                errors.add(new FieldError("cursor", "is not a cursor this service gave out"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new OrderListQuery(user, product, wantedStatus, from, to, pageSize, after);
+    }
+
+    private static UUID uuid(String name, String text, List<FieldError> errors) {
+        if (text == null) {
+            return null;
+        }
+        UUID id = Uuids.parse(text).orElse(null);
+        if (id == null) {
+            errors.add(new FieldError(name, "must be a UUID"));
+        }
+        return id;
+    }
+
+    private static Instant instant(String name, String text, List<FieldError> errors) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(name, "must be a date-time with an offset, e.g. 2026-11-27T10:00:00Z"));
+            return null;
+        }
+    }
+
+    /**
+     * The statement, with numbered parameters ({@code ?1, ?2 ...}, those of {@link #parameters()}),
+     * asking for one row more than the page, to know whether another page follows.
+     */
+    public String sql() {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM order_views WHERE true");
+        int n = 0;
+        if (userId != null) {
+            sql.append(" AND user_id = ?").append(++n);
+        }
+        if (productId != null) {
+            sql.append(" AND product_id = ?").append(++n);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?").append(++n);
+        }
+        if (createdFrom != null) {
+            sql.append(" AND created_at >= ?").append(++n);
+        }
+        if (createdTo != null) {
+            sql.append(" AND created_at < ?").append(++n);
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, order_id) < (?").append(++n).append(", ?").append(++n).append(')');
+        }
+        return sql.append(" ORDER BY created_at DESC, order_id DESC LIMIT ?").append(++n).toString();
+    }
+
+    /** The parameters of {@link #sql()}, in order. */
+    public Object[] parameters() {
+        List<Object> parameters = new ArrayList<>();
+        if (userId != null) {
+            parameters.add(userId);
+        }
+        if (productId != null) {
+            parameters.add(productId);
+        }
+        if (status != null) {
+            parameters.add(status);
+        }
+        if (createdFrom != null) {
+            parameters.add(createdFrom);
+        }
+        if (createdTo != null) {
+            parameters.add(createdTo);
+        }
+        if (after != null) {
+            parameters.add(after.createdAt());
+            parameters.add(after.orderId());
+        }
+        parameters.add(limit + 1);
+        return parameters.toArray();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cqrs.orders.platform.command;
+
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.problem.IdempotencyKeyReusedException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/** The kept answers of {@link Idempotency}, in write_db, in the command's own transaction. */
+@ApplicationScoped
+public class IdempotencyStore {
+
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    // Waits, on the primary key, for a concurrent first use of the key to commit or roll back.
+    private static final String CLAIM = """
+            INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, status, body)
+            VALUES (?, ?, ?, 0, '') ON CONFLICT DO NOTHING""";
+
+    private static final String FIRST_ANSWER = """
+            SELECT request_hash, status, location, body FROM idempotency_keys
+            WHERE principal = ? AND idempotency_key = ?""";
+
+    private static final String KEEP_ANSWER = """
+            UPDATE idempotency_keys SET status = ?, location = ?, body = ?
+            WHERE principal = ? AND idempotency_key = ?""";
+
+    @Resource(lookup = "jdbc/cqrs-write")
+    DataSource writeDb;
+
+    @Inject
+    CommandMetadata metadata;
+
+    /** Runs the command in this transaction unless the key has an answer already. */
+    @Transactional
+    public Response once(String key, byte[] requestHash, Supplier<Response> command) {
+        String principal = metadata.principal();
+        try (Connection connection = writeDb.getConnection()) {
+            if (Jdbc.update(connection, CLAIM, principal, key, requestHash) == 0) {
+                Object[] first = Jdbc.query(connection, FIRST_ANSWER, principal, key).get(0);
+                if (!Arrays.equals((byte[]) first[0], requestHash)) {
+                    throw new IdempotencyKeyReusedException();
+                }
+                Response.ResponseBuilder replay = Response.status(((Number) first[1]).intValue())
+                        .type(MediaType.APPLICATION_JSON_TYPE).entity(first[3]).header(REPLAYED_HEADER, "true");
+                if (first[2] != null) {
+                    replay.location(URI.create((String) first[2]));
+                }
+                return replay.build();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the idempotency key failed", e);
+        }
+        Response answer = command.get();
+        try (Connection connection = writeDb.getConnection()) {
+            Jdbc.update(connection, KEEP_ANSWER, answer.getStatus(),
+                    answer.getLocation() == null ? null : answer.getLocation().toString(),
+                    String.valueOf(answer.getEntity()), principal, key);
+        } catch (SQLException e) {
+            throw new IllegalStateException("keeping the idempotent answer failed", e);
+        }
+        return answer;
+    }
+}
