@@ -202,7 +202,7 @@ class QueriesIT {
                 }
             }
         }
-        assertTrue(served.size() >= 17, "resources not found: " + served);
+        assertTrue(served.size() >= 16, "resources not found: " + served);
         assertEquals(served, documented);
         assertNull(paths.getJsonObject("/orders").getJsonObject("post").get("deprecated"));
     }
