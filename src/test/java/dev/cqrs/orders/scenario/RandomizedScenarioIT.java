@@ -1,10 +1,14 @@
 package dev.cqrs.orders.scenario;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cqrs.orders.testsupport.Deployments;
+import dev.cqrs.orders.testsupport.TestDatabases;
 import jakarta.json.JsonObject;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,6 +156,13 @@ class RandomizedScenarioIT {
                 user.version++;
             }
         }
+        assertViewsEqualTheModel(seed);
+        // Once CounterFold has moved every delta into the counters, the summaries and sales still add up.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try (Connection read = TestDatabases.read()) {
+                return TestDatabases.count(read, "SELECT count(*) FROM counter_deltas");
+            }
+        }, n -> n == 0);
         assertViewsEqualTheModel(seed);
     }
 

@@ -28,9 +28,14 @@ public class ProductQueryResource {
     private static final String PRODUCT =
             "SELECT name, price, version, created_at, updated_at FROM product_views WHERE product_id = ?";
 
+    // The counters plus the deltas not folded into them yet (CounterFold), in one statement.
     private static final String SALES = """
-            SELECT p.name, coalesce(s.units_sold, 0), coalesce(s.revenue, 0.00)
-            FROM product_views p LEFT JOIN product_sales s ON s.product_id = p.product_id
+            SELECT p.name, coalesce(s.units_sold, 0) + d.units, coalesce(s.revenue, 0.00) + d.spent
+            FROM product_views p
+            LEFT JOIN product_sales s ON s.product_id = p.product_id
+            CROSS JOIN LATERAL (
+                SELECT coalesce(sum(units), 0) AS units, coalesce(sum(spent), 0.00) AS spent
+                FROM counter_deltas WHERE product_id = p.product_id) AS d
             WHERE p.product_id = ?""";
 
     @Resource(lookup = "jdbc/cqrs-read")

@@ -27,10 +27,18 @@ public class UserQueryResource {
 
     private static final String USER = "SELECT email, version, created_at, updated_at FROM user_views WHERE user_id = ?";
 
+    // The counters plus the deltas not folded into them yet (CounterFold), in one statement.
     private static final String SUMMARY = """
-            SELECT u.email, coalesce(s.pending, 0), coalesce(s.confirmed, 0), coalesce(s.shipped, 0),
-                   coalesce(s.cancelled, 0), coalesce(s.total_spent, 0.00)
-            FROM user_views u LEFT JOIN user_summaries s ON s.user_id = u.user_id
+            SELECT u.email, coalesce(s.pending, 0) + d.pending, coalesce(s.confirmed, 0) + d.confirmed,
+                   coalesce(s.shipped, 0) + d.shipped, coalesce(s.cancelled, 0) + d.cancelled,
+                   coalesce(s.total_spent, 0.00) + d.spent
+            FROM user_views u
+            LEFT JOIN user_summaries s ON s.user_id = u.user_id
+            CROSS JOIN LATERAL (
+                SELECT coalesce(sum(pending), 0) AS pending, coalesce(sum(confirmed), 0) AS confirmed,
+                       coalesce(sum(shipped), 0) AS shipped, coalesce(sum(cancelled), 0) AS cancelled,
+                       coalesce(sum(spent), 0.00) AS spent
+                FROM counter_deltas WHERE user_id = u.user_id) AS d
             WHERE u.user_id = ?""";
 
     @Resource(lookup = "jdbc/cqrs-read")
