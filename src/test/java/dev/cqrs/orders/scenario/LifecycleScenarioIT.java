@@ -218,6 +218,31 @@ class LifecycleScenarioIT {
         assertEquals(email, system.awaitView("users/" + userId, u -> u.getInt("version") == 2).getString("email"));
     }
 
+    @Test
+    void renamesRacingWithPlacementsLeaveNoOldNameBehind() throws Exception {
+        String productId = system.createProduct("Race 0", "1.00");
+        String userId = newUser("racer");
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            List<Callable<OrderSystem.Answer>> work = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                work.add(() -> system.postJson("orders", "{\"user_id\":\"" + userId + "\",\"product_id\":\""
+                        + productId + "\",\"quantity\":1}"));
+                if (i % 8 == 0) {
+                    String name = "Race " + (i / 8 + 1);
+                    work.add(() -> system.putJson("products/" + productId, "{\"name\":\"" + name + "\"}"));
+                }
+            }
+            for (Future<OrderSystem.Answer> f : pool.invokeAll(work)) {
+                assertTrue(f.get().status() == 200 || f.get().status() == 201, f.get().body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String last = system.awaitView("products/" + productId, p -> p.getInt("version") == 11).getString("name");
+        awaitViews("product_id", productId, "product_name", last, 80);
+    }
+
     private static void awaitViews(String key, String id, String column, String value, int expected) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             try (Connection read = TestDatabases.read()) {

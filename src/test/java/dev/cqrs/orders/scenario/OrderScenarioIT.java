@@ -80,6 +80,11 @@ class OrderScenarioIT {
                     .map(e -> e.asJsonObject().getString("field")).collect(Collectors.toList()), c.getKey());
         }
         assertProblem(system.postJson("orders", "{\"user_id\": "), 400, "malformed-body");
+        // The parser's own limits are bad input too, never a 500.
+        assertProblem(system.postJson("orders", "{\"quantity\":" + "1".repeat(1200) + "}"), 400, "malformed-body");
+        assertProblem(system.postJson("orders", "{\"quantity\":1e9999999999}"), 400, "malformed-body");
+        assertProblem(system.postJson("orders", "{\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}"), 400,
+                "malformed-body");
         assertProblem(system.post("orders", "text/plain", "quantity=1"), 415, "unsupported-media-type");
         assertProblem(system.postJson("products", "{\"name\":\"Cup\",\"price\":-1}"), 400, "invalid-input");
         assertProblem(system.postJson("users", "{\"email\":\"not-an-address\"}"), 400, "invalid-input");

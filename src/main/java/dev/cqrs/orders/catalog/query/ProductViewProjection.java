@@ -11,7 +11,7 @@ import java.sql.SQLException;
 /**
  * Maintains {@code product_views} in the caller's transaction. Both product events carry the
  * product's whole state (name and price), so the newest version wins and an older or repeated
- * event changes nothing.
+ * event changes nothing but, if it comes late, the creation time (the earliest one seen).
  */
 @ApplicationScoped
 public class ProductViewProjection {
@@ -20,8 +20,11 @@ public class ProductViewProjection {
             INSERT INTO product_views AS v (product_id, name, price, version, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (product_id) DO UPDATE
-            SET name = EXCLUDED.name, price = EXCLUDED.price, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-            WHERE v.version < EXCLUDED.version""";
+            SET name = CASE WHEN v.version < EXCLUDED.version THEN EXCLUDED.name ELSE v.name END,
+                price = CASE WHEN v.version < EXCLUDED.version THEN EXCLUDED.price ELSE v.price END,
+                updated_at = CASE WHEN v.version < EXCLUDED.version THEN EXCLUDED.updated_at ELSE v.updated_at END,
+                version = GREATEST(v.version, EXCLUDED.version),
+                created_at = LEAST(v.created_at, EXCLUDED.created_at)""";
 
     public void apply(Connection connection, EventEnvelope event) throws SQLException {
         switch (event.type()) {

@@ -10,7 +10,8 @@ import java.sql.SQLException;
 
 /**
  * Maintains {@code user_views} in the caller's transaction. Both customer events carry the whole
- * state (the e-mail), so the newest version wins and an older or repeated event changes nothing.
+ * state (the e-mail), so the newest version wins and an older or repeated event changes nothing but,
+ * if it comes late, the creation time (the earliest one seen).
  */
 @ApplicationScoped
 public class UserViewProjection {
@@ -18,8 +19,10 @@ public class UserViewProjection {
     private static final String UPSERT = """
             INSERT INTO user_views AS v (user_id, email, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE
-            SET email = EXCLUDED.email, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-            WHERE v.version < EXCLUDED.version""";
+            SET email = CASE WHEN v.version < EXCLUDED.version THEN EXCLUDED.email ELSE v.email END,
+                updated_at = CASE WHEN v.version < EXCLUDED.version THEN EXCLUDED.updated_at ELSE v.updated_at END,
+                version = GREATEST(v.version, EXCLUDED.version),
+                created_at = LEAST(v.created_at, EXCLUDED.created_at)""";
 
     public void apply(Connection connection, EventEnvelope event) throws SQLException {
         switch (event.type()) {

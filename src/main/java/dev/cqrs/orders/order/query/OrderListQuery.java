@@ -5,6 +5,7 @@ import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +29,8 @@ public record OrderListQuery(UUID userId, UUID productId, String status, Instant
 
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
+    private static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
     private static final Set<String> STATUSES = Set.of("PENDING", "CONFIRMED", "SHIPPED", "CANCELLED");
 
     static final String COLUMNS = "order_id, user_id, product_id, quantity, status, created_at, product_name, "
@@ -47,15 +50,21 @@ public record OrderListQuery(UUID userId, UUID productId, String status, Instant
                 String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split(":");
                 if (parts.length == 3 && parts[0].equals("o1")) {
                     UUID id = Uuids.parse(parts[2]).orElse(null);
-                    if (id != null) {
-                        return new Cursor(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS), id);
+                    Instant at = Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS);
+                    if (id != null && inRange(at)) {
+                        return new Cursor(at, id);
                     }
                 }
-            } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
+            } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
                 // falls through to the 400 below
             }
             return null;
         }
+    }
+
+    /** Within what PostgreSQL's timestamptz and ISO-8601 text both hold without surprises. */
+    private static boolean inRange(Instant instant) {
+        return !instant.isBefore(MIN_TIME) && instant.isBefore(MAX_TIME);
     }
 
     /** Reads the query parameters (any may be {@code null}); a 400 names every bad one. */
@@ -114,11 +123,16 @@ public record OrderListQuery(UUID userId, UUID productId, String status, Instant
             return null;
         }
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            Instant instant = OffsetDateTime.parse(text).toInstant();
+            if (inRange(instant)) {
+                return instant;
+            }
         } catch (DateTimeParseException e) {
-            errors.add(new FieldError(name, "must be a date-time with an offset, e.g. 2026-11-27T10:00:00Z"));
-            return null;
+            // falls through to the 400 below
         }
+        errors.add(new FieldError(name, "must be a date-time with an offset between the years 1 and 9999, "
+                + "e.g. 2026-11-27T10:00:00Z"));
+        return null;
     }
 
     /**

@@ -27,16 +27,18 @@ import java.util.logging.Logger;
  * duplicate and is ignored; one beyond the next version is a gap and fails, so that the message
  * comes again once the missing event has been applied. Events of different aggregates may arrive in
  * any order: an {@code OrderPlaced} carries the product name and e-mail it saw, with their
- * versions, and the references keep whichever version is newest. Each view remembers the versions
- * its name and e-mail come from; a rename or an e-mail change rewrites only older ones.
+ * versions, and its view takes whichever is newer, that or the reference's. Each view remembers the
+ * versions its name and e-mail come from; a rename or an e-mail change rewrites only older ones.
  *
  * <p>Placing an order reads the references under a shared row lock, so that orders of one product
  * project in parallel, while a rename (which updates the reference, then the views) waits for them
- * and then sees their views, or runs first and is seen by them.
+ * and then sees their views, or runs first and is seen by them. (The rename's subquery locks views
+ * in order_id order; an order's own events lock only its view.)
  *
- * <p>Counters change only by atomic increments, computed from the view row as it was (read under
- * its row lock) and as it is now, in the transaction that changes the view: so a duplicate, which
- * changes no view, counts nothing. They are written last, to hold their hot rows for the shortest time.
+ * <p>Counters change only by deltas, computed from the view row as it was (read under its row lock)
+ * and as it is now, in the transaction that changes the view: so a duplicate, which changes no view,
+ * counts nothing. A delta is a new row of {@code counter_deltas}, not an update of a counter shared
+ * by every order of a product or customer; {@link CounterFold} adds them up.
  */
 @ApplicationScoped
 public class OrderViewProjection {
@@ -48,6 +50,13 @@ public class OrderViewProjection {
             FROM product_refs p, customer_refs c
             WHERE p.product_id = ? AND c.user_id = ?
             FOR SHARE""";
+
+    // A reference the read side has not seen yet, from an order's snapshot: without a lock on conflict.
+    private static final String ADD_PRODUCT_REF =
+            "INSERT INTO product_refs (product_id, name, version) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+
+    private static final String ADD_CUSTOMER_REF =
+            "INSERT INTO customer_refs (user_id, email, version) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
     // Keeps the newest version, whichever of the two is newer, and answers what it kept.
     private static final String REFRESH_PRODUCT = """
@@ -80,26 +89,21 @@ public class OrderViewProjection {
             SET status = ?, quantity = ?, total_price = ?, version = ?, updated_at = ?, projected_at = clock_timestamp()
             WHERE order_id = ?""";
 
+    // The rows are locked in order_id order first: a rename and an e-mail change touching the same
+    // views then wait for each other instead of deadlocking.
     private static final String RENAME_IN_VIEWS = """
             UPDATE order_views SET product_name = ?, product_version = ?
-            WHERE product_id = ? AND product_version < ?""";
+            WHERE order_id IN (SELECT order_id FROM order_views WHERE product_id = ? AND product_version < ?
+                               ORDER BY order_id FOR UPDATE)""";
 
     private static final String NEW_EMAIL_IN_VIEWS = """
             UPDATE order_views SET user_email = ?, user_version = ?
-            WHERE user_id = ? AND user_version < ?""";
+            WHERE order_id IN (SELECT order_id FROM order_views WHERE user_id = ? AND user_version < ?
+                               ORDER BY order_id FOR UPDATE)""";
 
-    private static final String COUNT_FOR_USER = """
-            INSERT INTO user_summaries AS s (user_id, pending, confirmed, shipped, cancelled, total_spent)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (user_id) DO UPDATE
-            SET pending = s.pending + EXCLUDED.pending, confirmed = s.confirmed + EXCLUDED.confirmed,
-                shipped = s.shipped + EXCLUDED.shipped, cancelled = s.cancelled + EXCLUDED.cancelled,
-                total_spent = s.total_spent + EXCLUDED.total_spent""";
-
-    private static final String COUNT_FOR_PRODUCT = """
-            INSERT INTO product_sales AS s (product_id, units_sold, revenue) VALUES (?, ?, ?)
-            ON CONFLICT (product_id) DO UPDATE
-            SET units_sold = s.units_sold + EXCLUDED.units_sold, revenue = s.revenue + EXCLUDED.revenue""";
+    private static final String COUNT = """
+            INSERT INTO counter_deltas (user_id, product_id, pending, confirmed, shipped, cancelled, spent, units)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
     public void onOrderEvent(Connection connection, EventEnvelope event) throws SQLException {
         OrderEvent order = OrderEvent.fromJson(event.type(), event.data());
@@ -113,14 +117,24 @@ public class OrderViewProjection {
     }
 
     private void placed(Connection connection, EventEnvelope event, OrderPlacedEvent placed) throws SQLException {
+        // The references, under a shared lock until this transaction ends: a rename or an e-mail
+        // change waits for this view to exist, then rewrites it if it must. A reference not there
+        // yet is created from the order's snapshot first (its insert is the lock). Only shared
+        // locks and inserts here: two projections never wait for each other on a reference.
         List<Object[]> refs = Jdbc.query(connection, CURRENT_REFS, placed.productId(), placed.userId());
-        Object[] current = refs.isEmpty() ? null : refs.get(0);
-        Object[] product = current != null && ((Number) current[1]).intValue() >= placed.productVersion()
-                ? new Object[] {current[0], current[1]}
-                : refresh(connection, REFRESH_PRODUCT, placed.productId(), placed.productName(), placed.productVersion());
-        Object[] customer = current != null && ((Number) current[3]).intValue() >= placed.userVersion()
-                ? new Object[] {current[2], current[3]}
-                : refresh(connection, REFRESH_CUSTOMER, placed.userId(), placed.userEmail(), placed.userVersion());
+        if (refs.isEmpty()) {
+            // Product before customer, always, so that two of these never wait for each other.
+            Jdbc.update(connection, ADD_PRODUCT_REF, placed.productId(), placed.productName(), placed.productVersion());
+            Jdbc.update(connection, ADD_CUSTOMER_REF, placed.userId(), placed.userEmail(), placed.userVersion());
+            refs = Jdbc.query(connection, CURRENT_REFS, placed.productId(), placed.userId());
+        }
+        Object[] known = refs.get(0);
+        // Whichever is newer: what the read side knows, or what the order saw (the product or
+        // customer event with that version is then still on its way, and leaves this view alone).
+        Object[] product = ((Number) known[1]).intValue() >= placed.productVersion()
+                ? new Object[] {known[0], known[1]} : new Object[] {placed.productName(), placed.productVersion()};
+        Object[] customer = ((Number) known[3]).intValue() >= placed.userVersion()
+                ? new Object[] {known[2], known[3]} : new Object[] {placed.userEmail(), placed.userVersion()};
         int inserted = Jdbc.update(connection, INSERT_VIEW, placed.orderId(), placed.userId(), placed.productId(),
                 placed.quantity(), event.occurredAt(), product[0], customer[0], placed.unitPrice(), placed.totalPrice(),
                 event.sequence(), event.occurredAt(), product[1], customer[1]);
@@ -160,20 +174,21 @@ public class OrderViewProjection {
         count(connection, (UUID) row[0], (UUID) row[1], before, after);
     }
 
-    /** Adds the difference between what the order counted before ({@code null}: nothing) and now. */
+    /**
+     * Records the difference between what the order counted before ({@code null}: nothing) and now,
+     * as a delta row that {@link CounterFold} moves into the counters.
+     */
     private static void count(Connection connection, UUID userId, UUID productId, Contribution before,
                               Contribution after) throws SQLException {
-        long[] byStatus = new long[4];
+        int[] byStatus = new int[4];
         byStatus[Contribution.index(after.status())]++;
         if (before != null) {
             byStatus[Contribution.index(before.status())]--;
         }
         BigDecimal spent = after.spent().subtract(before == null ? BigDecimal.ZERO : before.spent());
         long units = after.units() - (before == null ? 0 : before.units());
-        Jdbc.update(connection, COUNT_FOR_USER, userId, byStatus[0], byStatus[1], byStatus[2], byStatus[3], spent);
-        if (units != 0 || spent.signum() != 0) {
-            Jdbc.update(connection, COUNT_FOR_PRODUCT, productId, units, spent);
-        }
+        Jdbc.update(connection, COUNT, userId, productId, byStatus[0], byStatus[1], byStatus[2], byStatus[3],
+                spent, units);
     }
 
     /** What one order adds to its customer's summary and its product's sales. */

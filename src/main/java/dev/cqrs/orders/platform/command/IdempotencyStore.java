@@ -1,17 +1,21 @@
 package dev.cqrs.orders.platform.command;
 
+import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.problem.IdempotencyKeyReusedException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -45,13 +49,22 @@ public class IdempotencyStore {
     public Response once(String key, byte[] requestHash, Supplier<Response> command) {
         String principal = metadata.principal();
         try (Connection connection = writeDb.getConnection()) {
-            if (Jdbc.update(connection, CLAIM, principal, key, requestHash) == 0) {
-                Object[] first = Jdbc.query(connection, FIRST_ANSWER, principal, key).get(0);
+            while (Jdbc.update(connection, CLAIM, principal, key, requestHash) == 0) {
+                List<Object[]> rows = Jdbc.query(connection, FIRST_ANSWER, principal, key);
+                if (rows.isEmpty()) {
+                    continue; // expired between the two statements: claim it again
+                }
+                Object[] first = rows.get(0);
                 if (!Arrays.equals((byte[]) first[0], requestHash)) {
                     throw new IdempotencyKeyReusedException();
                 }
+                String body = (String) first[3];
                 Response.ResponseBuilder replay = Response.status(((Number) first[1]).intValue())
-                        .type(MediaType.APPLICATION_JSON_TYPE).entity(first[3]).header(REPLAYED_HEADER, "true");
+                        .type(MediaType.APPLICATION_JSON_TYPE).entity(body).header(REPLAYED_HEADER, "true");
+                JsonObject json = JsonSupport.parseObject(body);
+                if (json.containsKey("version")) {
+                    replay.tag(new EntityTag(Integer.toString(json.getInt("version"))));
+                }
                 if (first[2] != null) {
                     replay.location(URI.create((String) first[2]));
                 }

@@ -2,7 +2,6 @@ package dev.cqrs.orders.platform.json;
 
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -13,7 +12,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
 
@@ -54,8 +52,12 @@ public final class JsonInput {
                 throw InvalidInputException.malformedBody("not well-formed JSON");
             }
             return new JsonInput(object);
-        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
-            // Covers empty bodies, syntax errors and trailing garbage; the parser's words stay here.
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Empty bodies, syntax errors, trailing garbage, and the parser's own limits (numbers of
+            // over 1,100 digits, exponents beyond BigDecimal, nesting deeper than 1,000), each of
+            // which Parsson reports with another exception type; the parser's words stay here.
             throw InvalidInputException.malformedBody("not well-formed JSON");
         }
     }
@@ -73,7 +75,10 @@ public final class JsonInput {
         if (number == null) {
             return null;
         }
-        BigDecimal value = number.bigDecimalValue();
+        BigDecimal value = decimalOf(number);
+        if (value == null) {
+            return reject(field, "must be between " + min + " and " + max);
+        }
         if (value.stripTrailingZeros().scale() > 0) {
             return reject(field, "must be an integer");
         }
@@ -98,8 +103,8 @@ public final class JsonInput {
         if (number == null) {
             return null;
         }
-        BigDecimal value = number.bigDecimalValue();
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        BigDecimal value = decimalOf(number);
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             return reject(field, "must be between " + min.toPlainString() + " and " + max.toPlainString());
         }
         if (value.stripTrailingZeros().scale() > maxScale) {
@@ -139,6 +144,15 @@ public final class JsonInput {
             return reject(field, "must not contain control characters");
         }
         return text;
+    }
+
+    /** The number's value, or {@code null} when it has no BigDecimal (an exponent beyond int range). */
+    private static BigDecimal decimalOf(JsonNumber number) {
+        try {
+            return number.bigDecimalValue();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
     }
 
     /** Refuses fields the command does not know, so that a typo is not silently ignored. */
