@@ -3,14 +3,13 @@ package dev.cqrs.orders.catalog.command;
 import dev.cqrs.orders.catalog.events.ProductChangedEvent;
 import dev.cqrs.orders.catalog.events.ProductEvents;
 import dev.cqrs.orders.eventstore.EventStore;
+import dev.cqrs.orders.platform.command.Aggregates;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.events.PendingEvent;
-import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -29,10 +28,7 @@ public class ChangeProductHandler {
 
     @Transactional
     public CommandResult handle(UUID productId, ExpectedVersion expected, ChangeProductCommand command) {
-        Product product = em.find(Product.class, productId, LockModeType.PESSIMISTIC_WRITE);
-        if (product == null) {
-            throw new AggregateNotFoundException("product", productId);
-        }
+        Product product = Aggregates.lockForChange(em, Product.class, productId, "product");
         int before = product.version();
         expected.check("product", productId, before);
         ProductChangedEvent event = product.change(command.name(), command.price());

@@ -4,17 +4,16 @@ import dev.cqrs.orders.customer.events.CustomerEmailChangedEvent;
 import dev.cqrs.orders.customer.events.CustomerEvents;
 import dev.cqrs.orders.customer.events.CustomerRegisteredEvent;
 import dev.cqrs.orders.eventstore.EventStore;
+import dev.cqrs.orders.platform.command.Aggregates;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.events.PendingEvent;
 import dev.cqrs.orders.platform.persistence.SqlStates;
-import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -48,10 +47,7 @@ public class RegisterCustomerHandler {
     /** Changes a customer's e-mail; the customer's row is locked, so concurrent changes take turns. */
     @Transactional
     public CommandResult changeEmail(UUID userId, ExpectedVersion expected, ChangeEmailCommand command) {
-        Customer customer = em.find(Customer.class, userId, LockModeType.PESSIMISTIC_WRITE);
-        if (customer == null) {
-            throw new AggregateNotFoundException("user", userId);
-        }
+        Customer customer = Aggregates.lockForChange(em, Customer.class, userId, "user");
         int before = customer.version();
         expected.check("user", userId, before);
         if (isTaken(command.email(), userId)) {

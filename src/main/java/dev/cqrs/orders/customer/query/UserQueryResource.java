@@ -13,9 +13,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -76,15 +73,6 @@ public class UserQueryResource {
     }
 
     private Object[] one(String sql, UUID id, String idText) {
-        List<Object[]> rows;
-        try (Connection connection = readDb.getConnection()) {
-            rows = Jdbc.query(connection, sql, id);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading user " + id + " failed", e);
-        }
-        if (rows.isEmpty()) {
-            throw new AggregateNotFoundException("user", idText);
-        }
-        return rows.get(0);
+        return Jdbc.first(readDb, "user " + id, sql, id).orElseThrow(() -> new AggregateNotFoundException("user", idText));
     }
 }

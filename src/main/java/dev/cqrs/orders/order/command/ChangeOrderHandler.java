@@ -3,14 +3,13 @@ package dev.cqrs.orders.order.command;
 import dev.cqrs.orders.eventstore.EventStore;
 import dev.cqrs.orders.order.events.OrderEvent;
 import dev.cqrs.orders.order.events.OrderEvents;
+import dev.cqrs.orders.platform.command.Aggregates;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.events.PendingEvent;
-import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -54,10 +53,7 @@ public class ChangeOrderHandler {
     }
 
     private CommandResult change(UUID orderId, ExpectedVersion expected, Function<Order, OrderEvent> command) {
-        Order order = em.find(Order.class, orderId, LockModeType.PESSIMISTIC_WRITE);
-        if (order == null) {
-            throw new AggregateNotFoundException("order", orderId);
-        }
+        Order order = Aggregates.lockForChange(em, Order.class, orderId, "order");
         int before = order.version();
         expected.check("order", orderId, before);
         OrderEvent event = command.apply(order);

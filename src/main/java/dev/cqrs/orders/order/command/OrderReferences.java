@@ -5,8 +5,6 @@ import dev.cqrs.orders.platform.problem.UnknownReferenceException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -29,12 +27,8 @@ public class OrderReferences {
 
     /** The product and customer as they are now; 422 naming the field when either does not exist. */
     public Snapshot lookup(UUID productId, UUID userId) {
-        Object[] row;
-        try (Connection connection = writeDb.getConnection()) {
-            row = Jdbc.query(connection, LOOKUP, productId, userId).get(0);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading products and customers failed", e);
-        }
+        // One row always: both sides are left joins on a one-row table.
+        Object[] row = Jdbc.first(writeDb, "products and customers", LOOKUP, productId, userId).orElseThrow();
         if (row[0] == null) {
             throw new UnknownReferenceException("product_id", "product", productId);
         }

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Small helpers for the hand-written SQL of the event store and the projections: positional
@@ -43,6 +45,20 @@ public final class Jdbc {
                 }
                 return rows;
             }
+        }
+    }
+
+    /**
+     * The first row of a query on a connection of its own (autocommit, or the caller's JTA
+     * transaction), if any; a database failure becomes an {@link IllegalStateException} that says
+     * {@code what} was being read.
+     */
+    public static Optional<Object[]> first(DataSource dataSource, String what, String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection()) {
+            List<Object[]> rows = query(connection, sql, parameters);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading " + what + " failed", e);
         }
     }
 
