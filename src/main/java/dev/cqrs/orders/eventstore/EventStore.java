@@ -3,6 +3,7 @@ package dev.cqrs.orders.eventstore;
 import dev.cqrs.orders.platform.command.CommandMetadata;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.events.PendingEvent;
+import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import dev.cqrs.orders.platform.problem.ConflictException;
@@ -40,7 +41,15 @@ public class EventStore {
             INSERT INTO outbox (aggregate_id, sequence, aggregate_type)
             SELECT aggregate_id, sequence, aggregate_type FROM appended""";
 
+    // What cqrs.unsafe.disable=transactional-publish does instead (SafetySwitches): no outbox row,
+    // one send after the commit, lost if that send fails or the process dies first.
+    private static final String APPEND_WITHOUT_OUTBOX = """
+            INSERT INTO events (aggregate_id, sequence, event_id, aggregate_type, type, occurred_at,
+                                command_id, principal, schema_version, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))""";
+
     private static final Object TOUCHED_AGGREGATES = new Object();
+    private static final Object UNSAFE_SENDS = new Object();
 
     // Plain JDBC on the persistence unit's data source: inside the command's JTA transaction the
     // pool hands out the same connection as JPA's, so the events commit with the entity. (Hibernate
@@ -57,6 +66,9 @@ public class EventStore {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    @Inject
+    SafetySwitches safety;
+
     /**
      * Appends {@code events} after the aggregate's {@code currentVersion} (0 for a new aggregate).
      * A concurrent command that appended first makes this one fail with a conflict.
@@ -71,14 +83,19 @@ public class EventStore {
                     event.data());
             appended.add(envelope);
         }
-        insert(appended);
-        relayAfterCommit(aggregateId);
+        if (safety.transactionalPublish()) {
+            insert(APPEND, appended);
+            relayAfterCommit(aggregateId);
+        } else {
+            insert(APPEND_WITHOUT_OUTBOX, appended);
+            sendOnceAfterCommit(appended);
+        }
         return appended;
     }
 
-    private void insert(List<EventEnvelope> events) {
+    private void insert(String sql, List<EventEnvelope> events) {
         try (Connection connection = writeDb.getConnection();
-             PreparedStatement insert = connection.prepareStatement(APPEND)) {
+             PreparedStatement insert = connection.prepareStatement(sql)) {
             for (EventEnvelope e : events) {
                 Jdbc.bind(insert, e.aggregateId(), e.sequence(), e.eventId(), e.aggregateType(), e.type(),
                         e.occurredAt(), e.commandId(), e.principal(), e.schemaVersion(), e.data().toString());
@@ -116,5 +133,28 @@ public class EventStore {
             touched = ids;
         }
         touched.add(aggregateId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void sendOnceAfterCommit(List<EventEnvelope> events) {
+        List<EventEnvelope> sends = (List<EventEnvelope>) transactions.getResource(UNSAFE_SENDS);
+        if (sends == null) {
+            List<EventEnvelope> all = new ArrayList<>();
+            transactions.putResource(UNSAFE_SENDS, all);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        relay.sendOnce(all);
+                    }
+                }
+            });
+            sends = all;
+        }
+        sends.addAll(events);
     }
 }

@@ -1,9 +1,11 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
+import dev.cqrs.orders.platform.faults.SafetySwitches;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -45,6 +47,9 @@ public class JmsEventPublisher implements EventPublisher {
 
     @Resource(lookup = "jms/cqrs-events")
     ConnectionFactory connectionFactory;
+
+    @Inject
+    SafetySwitches safety;
 
     private Connection connection;
     private Session transacted;
@@ -113,7 +118,9 @@ public class JmsEventPublisher implements EventPublisher {
                 addresses.put(event.aggregateType(), address);
             }
             TextMessage message = session.createTextMessage(event.toJson().toString());
-            message.setStringProperty(DUPLICATE_ID, event.eventId().toString());
+            if (safety.dedupe()) {
+                message.setStringProperty(DUPLICATE_ID, event.eventId().toString());
+            }
             message.setStringProperty(GROUP_ID, event.aggregateId().toString());
             message.setStringProperty("event_type", event.type());
             sender.send(address, message);

@@ -1,5 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
+import dev.cqrs.orders.platform.faults.SafetySwitches;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -42,8 +43,13 @@ public class OutboxRelayStartup {
 
     private volatile ScheduledFuture<?> sweeps;
 
+    @Inject
+    SafetySwitches safety;
+
     @PostConstruct
     void start() {
+        // Read at start, so that a mechanism turned off is in the log before the first command.
+        safety.transactionalPublish();
         relay.start();
         sweeps = scheduler.scheduleWithFixedDelay(this::sweep, 0, sweepIntervalMillis, TimeUnit.MILLISECONDS);
     }

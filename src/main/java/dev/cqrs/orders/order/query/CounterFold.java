@@ -68,6 +68,7 @@ public class CounterFold {
     long intervalMillis;
 
     private volatile ScheduledFuture<?> runs;
+    private volatile boolean failing;
 
     @PostConstruct
     void start() {
@@ -85,9 +86,15 @@ public class CounterFold {
             while (foldBatch(connection)) {
                 LOG.fine("counter_deltas: more than a batch waiting; folding again");
             }
+            if (failing) {
+                LOG.info("folding counter deltas works again");
+                failing = false;
+            }
         } catch (Exception e) {
-            // An exception would end the schedule for good; the next run tries again.
-            LOG.log(Level.WARNING, "folding counter deltas failed (the next run tries again): " + e);
+            // An exception would end the schedule for good; the next run tries again. One warning
+            // per outage, not five a second.
+            LOG.log(failing ? Level.FINE : Level.WARNING, "folding counter deltas failed (the next run tries again): " + e);
+            failing = true;
         }
     }
 

@@ -23,9 +23,8 @@ import java.util.logging.Logger;
  * {@code product_sales}) and the product and customer references the views denormalize. Runs in
  * the caller's transaction, on the caller's read_db connection.
  *
- * <p>Idempotent and order-aware: an order event at or below the version its view has is a
- * duplicate and is ignored; one beyond the next version is a gap and fails, so that the message
- * comes again once the missing event has been applied. Events of different aggregates may arrive in
+ * <p>An order's events come in sequence, each once: {@link ReadModels} sees to that before it calls
+ * this (duplicates ignored, gaps and events behind a failed one parked). Events of different aggregates may arrive in
  * any order: an {@code OrderPlaced} carries the product name and e-mail it saw, with their
  * versions, and its view takes whichever is newer, that or the reference's. Each view remembers the
  * versions its name and e-mail come from; a rename or an e-mail change rewrites only older ones.
@@ -148,20 +147,9 @@ public class OrderViewProjection {
         List<Object[]> rows = Jdbc.query(connection, LOCK_VIEW, event.aggregateId());
         if (rows.isEmpty()) {
             throw new IllegalStateException("order_views: " + event.type() + " #" + event.sequence() + " of order "
-                    + event.aggregateId() + " came before the order's view exists; it is retried");
+                    + event.aggregateId() + " came before the order's view exists");
         }
         Object[] row = rows.get(0);
-        int version = ((Number) row[5]).intValue();
-        if (event.sequence() <= version) {
-            LOG.fine(() -> "order_views: " + event.type() + " #" + event.sequence() + " of order "
-                    + event.aggregateId() + " was applied already (view at version " + version + ")");
-            return;
-        }
-        if (event.sequence() != version + 1) {
-            throw new IllegalStateException("order_views: " + event.type() + " #" + event.sequence() + " of order "
-                    + event.aggregateId() + " arrived while the view is at version " + version
-                    + "; it is retried until the events between have been applied");
-        }
         Contribution before = new Contribution((String) row[2], ((Number) row[3]).intValue(), (BigDecimal) row[4]);
         Contribution after = before;
         if (change instanceof OrderQuantityChangedEvent quantity) {

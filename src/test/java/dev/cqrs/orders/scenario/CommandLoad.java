@@ -1,0 +1,222 @@
+package dev.cqrs.orders.scenario;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+
+/**
+ * Bounded command load over HTTP (127.0.0.1) with a ledger of what the service answered: placing
+ * orders and changing, confirming, shipping and cancelling the ones it acknowledged, each request
+ * with an Idempotency-Key of its own. An answer 2xx is acknowledged, 4xx refused; a 5xx or a lost
+ * connection leaves the outcome unknown until {@link #resolveUnknown} asks again with the same key,
+ * as a client should.
+ */
+final class CommandLoad {
+
+    /** One command as sent: where, what, and its key. */
+    record Command(String method, String path, String body, String key, String orderId) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Supplier<List<URI>> targets;
+    private final List<String> customers;
+    private final List<String> products;
+    private final int workers;
+    private final int maxCommands;
+
+    /** Acknowledged orders, and for each the versions its acknowledged commands answered. */
+    final Map<String, Set<Integer>> ackedVersions = new ConcurrentHashMap<>();
+    final List<String> refusedKeys = new CopyOnWriteArrayList<>();
+    final ConcurrentLinkedQueue<Command> unknown = new ConcurrentLinkedQueue<>();
+    /** Answers that broke the contract (a 5xx other than 503 problem+json with Retry-After). */
+    final List<String> violations = new CopyOnWriteArrayList<>();
+    final AtomicInteger acked = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+    final AtomicInteger failedOrLost = new AtomicInteger();
+    final AtomicInteger serverErrors = new AtomicInteger();
+    final AtomicInteger replayedAsCommitted = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+
+    CommandLoad(Supplier<List<URI>> targets, List<String> customers, List<String> products, int workers,
+                int maxCommands) {
+        this.targets = targets;
+        this.customers = customers;
+        this.products = products;
+        this.workers = workers;
+        this.maxCommands = maxCommands;
+    }
+
+    void start(long seed) {
+        running.set(true);
+        for (int i = 0; i < workers; i++) {
+            Random random = new Random(seed + i);
+            Thread worker = new Thread(() -> {
+                while (running.get() && sent.incrementAndGet() <= maxCommands) {
+                    send(next(random), random);
+                }
+            }, "load-" + i);
+            threads.add(worker);
+            worker.start();
+        }
+    }
+
+    /** Stops sending and waits for the requests in flight to be answered (or to fail). */
+    void stop() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        threads.clear();
+    }
+
+    /** Waits until {@code more} further commands have been acknowledged. */
+    void awaitAcknowledged(int more, Duration atMost) {
+        int target = acked.get() + more;
+        Awaitility.await("acknowledged commands reach " + target).atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .until(() -> acked.get() >= target || sent.get() > maxCommands);
+        if (acked.get() < target) {
+            throw new AssertionError("the load's command budget ran out before " + target + " were acknowledged");
+        }
+    }
+
+    /** Waits until {@code more} further commands got a 5xx or a lost connection. */
+    void awaitFailures(int more, Duration atMost) {
+        int target = failedOrLost.get() + more;
+        Awaitility.await("failed commands reach " + target).atMost(atMost).pollInterval(Duration.ofMillis(20))
+                .until(() -> failedOrLost.get() >= target);
+    }
+
+    /**
+     * Sends every command of unknown outcome again, with its key, until it gets a definite answer.
+     * A replayed 2xx means the first attempt had committed.
+     */
+    void resolveUnknown(Duration atMost) {
+        Command command;
+        while ((command = unknown.poll()) != null) {
+            Command retry = command;
+            Random random = new Random(retry.key().hashCode());
+            Awaitility.await("a definite answer for " + retry).atMost(atMost).pollInterval(Duration.ofMillis(200))
+                    .until(() -> record(retry, attempt(retry, random), false));
+        }
+    }
+
+    private Command next(Random random) {
+        List<String> orders = new ArrayList<>(ackedVersions.keySet());
+        String key = UUID.randomUUID().toString();
+        if (orders.size() < 20 || random.nextInt(100) < 35) {
+            String body = """
+                    {"user_id":"%s","product_id":"%s","quantity":%d}""".formatted(
+                    customers.get(random.nextInt(customers.size())), products.get(random.nextInt(products.size())),
+                    1 + random.nextInt(5));
+            return new Command("POST", "orders", body, key, null);
+        }
+        String order = orders.get(random.nextInt(orders.size()));
+        int action = random.nextInt(100);
+        if (action < 40) {
+            return new Command("PUT", "orders/" + order, "{\"quantity\":" + (1 + random.nextInt(9)) + "}", key, order);
+        }
+        String transition = action < 70 ? "confirm" : action < 90 ? "ship" : "cancel";
+        return new Command("POST", "orders/" + order + "/" + transition, null, key, order);
+    }
+
+    private void send(Command command, Random random) {
+        inFlight.incrementAndGet();
+        try {
+            record(command, attempt(command, random), true);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** One attempt: the response, or empty when the connection failed or timed out. */
+    private Optional<HttpResponse<String>> attempt(Command command, Random random) {
+        List<URI> live = targets.get();
+        URI base = live.get(random.nextInt(live.size()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(command.path()))
+                .timeout(Duration.ofSeconds(15))
+                .header("Idempotency-Key", command.key())
+                .method(command.method(), command.body() == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(command.body()));
+        if (command.body() != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return Optional.of(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Books an answer; answers whether it was definite. */
+    private boolean record(Command command, Optional<HttpResponse<String>> answer, boolean firstAttempt) {
+        if (answer.isEmpty() || answer.get().statusCode() >= 500) {
+            if (answer.isPresent()) {
+                serverErrors.incrementAndGet();
+                checkUnavailable(command, answer.get());
+            }
+            if (firstAttempt) {
+                failedOrLost.incrementAndGet();
+                unknown.add(command);
+            }
+            return false;
+        }
+        HttpResponse<String> response = answer.get();
+        int status = response.statusCode();
+        if (status >= 400) {
+            refused.incrementAndGet();
+            refusedKeys.add(command.key());
+            return true;
+        }
+        JsonObject body = json(response.body());
+        String orderId = body.getString("order_id");
+        int version = body.getInt("version");
+        ackedVersions.computeIfAbsent(orderId, id -> ConcurrentHashMap.newKeySet()).add(version);
+        acked.incrementAndGet();
+        if (!firstAttempt && "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(""))) {
+            replayedAsCommitted.incrementAndGet();
+        }
+        return true;
+    }
+
+    /** A 5xx must be the documented 503 with Retry-After, never a 500. */
+    private void checkUnavailable(Command command, HttpResponse<String> response) {
+        if (response.statusCode() != 503 || response.headers().firstValue("Retry-After").isEmpty()
+                || !response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+            violations.add(command + " answered " + response.statusCode() + " " + response.headers().map() + " "
+                    + response.body());
+        }
+    }
+
+    private static JsonObject json(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+}
