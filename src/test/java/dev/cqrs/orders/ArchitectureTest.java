@@ -1,11 +1,18 @@
 package dev.cqrs.orders;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 
 /**
  * The two sides cannot cross: no query class uses a command class or the reverse. Both may use
@@ -29,4 +36,21 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theQuerySideDoesNotTouchTheEventStore = noClasses().that().resideInAPackage("..query..")
             .should().dependOnClassesThat().resideInAPackage("..eventstore..");
+
+    /**
+     * Message-driven beans deliver without a container transaction: the projection commits its own,
+     * then the message is acknowledged. The attribute must sit on the class that declares onMessage
+     * (on a subclass it does not apply to an inherited method, which then runs REQUIRED, with the
+     * broker's acknowledgement in the same transaction as read_db).
+     */
+    @ArchTest
+    static final ArchRule messageListenersDeliverWithoutContainerTransaction = methods().that().haveName("onMessage")
+            .and().doNotHaveModifier(JavaModifier.SYNTHETIC).and().areDeclaredInClassesThat().implement(jakarta.jms.MessageListener.class)
+            .should().beDeclaredInClassesThat(new DescribedPredicate<JavaClass>("are annotated NOT_SUPPORTED") {
+                @Override
+                public boolean test(JavaClass type) {
+                    return type.tryGetAnnotationOfType(TransactionAttribute.class)
+                            .map(attribute -> attribute.value() == TransactionAttributeType.NOT_SUPPORTED).orElse(false);
+                }
+            });
 }

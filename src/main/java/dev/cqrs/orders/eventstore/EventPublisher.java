@@ -2,6 +2,8 @@ package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Puts events on the message bus. Used by the relay thread only, so an implementation may keep
@@ -10,7 +12,15 @@ import java.util.List;
 public interface EventPublisher {
 
     /** Returns once the bus has durably accepted all of the events, in their order. */
-    void publish(List<EventEnvelope> events) throws EventPublishingException;
+    default void publish(List<EventEnvelope> events) throws EventPublishingException {
+        publish(events, Map.of());
+    }
+
+    /**
+     * As {@link #publish(List)}; an event whose id is a key of {@code resendIds} is a re-publication
+     * and goes out with that duplicate id instead of its own.
+     */
+    void publish(List<EventEnvelope> events, Map<UUID, UUID> resendIds) throws EventPublishingException;
 
     /** Releases what the publisher holds open; the next publish opens it again. */
     void close();

@@ -18,6 +18,7 @@ import jakarta.jms.Topic;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,10 +58,10 @@ public class JmsEventPublisher implements EventPublisher {
     private final Map<String, Topic> addresses = new HashMap<>();
 
     @Override
-    public void publish(List<EventEnvelope> events) throws EventPublishingException {
+    public void publish(List<EventEnvelope> events, Map<UUID, UUID> resendIds) throws EventPublishingException {
         try {
             open();
-            send(transacted, producer, events);
+            send(transacted, producer, events, resendIds);
             transacted.commit();
             return;
         } catch (JMSException | JMSRuntimeException e) {
@@ -75,7 +76,7 @@ public class JmsEventPublisher implements EventPublisher {
              Session session = single.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer oneByOne = session.createProducer(null)) {
             oneByOne.setDeliveryMode(DeliveryMode.PERSISTENT);
-            send(session, oneByOne, events);
+            send(session, oneByOne, events, resendIds);
         } catch (JMSException | JMSRuntimeException e) {
             throw new EventPublishingException("broker did not accept " + events.size() + " event(s): " + e, e);
         }
@@ -110,7 +111,8 @@ public class JmsEventPublisher implements EventPublisher {
         }
     }
 
-    private void send(Session session, MessageProducer sender, List<EventEnvelope> events) throws JMSException {
+    private void send(Session session, MessageProducer sender, List<EventEnvelope> events, Map<UUID, UUID> resendIds)
+            throws JMSException {
         for (EventEnvelope event : events) {
             Topic address = addresses.get(event.aggregateType());
             if (address == null) {
@@ -119,7 +121,7 @@ public class JmsEventPublisher implements EventPublisher {
             }
             TextMessage message = session.createTextMessage(event.toJson().toString());
             if (safety.dedupe()) {
-                message.setStringProperty(DUPLICATE_ID, event.eventId().toString());
+                message.setStringProperty(DUPLICATE_ID, resendIds.getOrDefault(event.eventId(), event.eventId()).toString());
             }
             message.setStringProperty(GROUP_ID, event.aggregateId().toString());
             message.setStringProperty("event_type", event.type());

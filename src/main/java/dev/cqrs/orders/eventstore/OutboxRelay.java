@@ -13,13 +13,15 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -48,7 +50,7 @@ public class OutboxRelay {
 
     private static final String CLAIM = """
             SELECT e.event_id, e.type, e.aggregate_type, e.aggregate_id, e.sequence, e.occurred_at, e.command_id,
-                   e.principal, e.schema_version, e.data::text
+                   e.principal, e.schema_version, e.data::text, o.resend_id
             FROM outbox o
             JOIN events e ON e.aggregate_id = o.aggregate_id AND e.sequence = o.sequence
             WHERE o.aggregate_id = ANY (?)
@@ -218,9 +220,10 @@ public class OutboxRelay {
         try (Connection connection = writeDb.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<EventEnvelope> events = claim(connection, aggregateIds);
+                Map<UUID, UUID> resendIds = new HashMap<>();
+                List<EventEnvelope> events = claim(connection, aggregateIds, resendIds);
                 if (!events.isEmpty()) {
-                    publisher.publish(events);
+                    publisher.publish(events, resendIds);
                     release(connection, events);
                 }
                 connection.commit();
@@ -234,7 +237,8 @@ public class OutboxRelay {
         }
     }
 
-    private static List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds) throws SQLException {
+    private static List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds, Map<UUID, UUID> resendIds)
+            throws SQLException {
         List<EventEnvelope> events = new ArrayList<>();
         try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
             claim.setArray(1, connection.createArrayOf("uuid", aggregateIds.toArray()));
@@ -251,6 +255,10 @@ public class OutboxRelay {
                             rs.getString(8),
                             rs.getInt(9),
                             JsonSupport.parseObject(rs.getString(10))));
+                    UUID resendId = rs.getObject(11, UUID.class);
+                    if (resendId != null) {
+                        resendIds.put(rs.getObject(1, UUID.class), resendId);
+                    }
                 }
             }
         }

@@ -2,8 +2,6 @@ package dev.cqrs.orders.order.query;
 
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
 
 /** Customer events for {@code order_views}: the e-mails shown in the views. */
 @MessageDriven(activationConfig = {
@@ -14,6 +12,5 @@ import jakarta.ejb.TransactionAttributeType;
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2"),
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-ra"),
 })
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class CustomerEventsListener extends OrderViewsListener {
 }

@@ -1,5 +1,6 @@
 package dev.cqrs.orders.order.query;
 
+import dev.cqrs.orders.platform.events.EventRepublisher;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,7 +18,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Retries the parked events whose next attempt is due, per aggregate, in sequence order. */
+/**
+ * Retries the parked events whose next attempt is due, per aggregate, in sequence order; and, once
+ * a second, asks the event store to publish again what a gap that did not close is missing.
+ */
 @Startup
 @Singleton
 @DependsOn("SchemaMigrations")
@@ -40,7 +44,11 @@ public class ParkedEventRetries {
     @ConfigProperty(name = "cqrs.projection.retry.poll-interval-ms", defaultValue = "100")
     long intervalMillis;
 
+    @Inject
+    EventRepublisher republisher;
+
     private volatile ScheduledFuture<?> runs;
+    private long lastGapCheck;
 
     @PostConstruct
     void start() {
@@ -57,9 +65,25 @@ public class ParkedEventRetries {
             for (UUID aggregateId : parked.dueAggregates(AGGREGATES_PER_RUN)) {
                 intake.catchUp(aggregateId, false);
             }
+            if (System.nanoTime() - lastGapCheck > TimeUnit.SECONDS.toNanos(1)) {
+                lastGapCheck = System.nanoTime();
+                repairGaps();
+            }
         } catch (Exception e) {
             // An exception would end the schedule for good; the next run tries again.
             LOG.log(Level.FINE, "retrying parked events failed (the next run tries again): " + e, e);
+        }
+    }
+
+    /**
+     * A gap means "wait": the missing event is on its way. One that is still open after
+     * cqrs.projection.gap-repair-after-ms was lost on the way (in the broker, or a delivery that
+     * went wrong): the event store, which has every event, sends the missing ones again.
+     */
+    private void repairGaps() throws java.sql.SQLException {
+        for (ParkedEvents.Gap gap : parked.staleGaps()) {
+            republisher.republish(gap.aggregateId(), gap.from(), gap.to());
+            parked.repairRequested(gap);
         }
     }
 }

@@ -76,8 +76,30 @@ public class ParkedEvents {
             ORDER BY parked_at, aggregate_id, sequence
             LIMIT ?""";
 
+    // Orders whose first waiting event has waited (or waited since the last request) for longer
+    // than the bound, with nothing failed ahead of it: the events between the view's version and
+    // it are missing. Answers the aggregate, the first missing and the last missing sequence.
+    private static final String STALE_GAPS = """
+            SELECT p.aggregate_id, coalesce(v.version, 0) + 1, min(p.sequence) - 1
+            FROM parked_events p LEFT JOIN order_views v ON v.order_id = p.aggregate_id
+            WHERE p.state = 'waiting' AND p.aggregate_type = 'order'
+              AND coalesce(p.next_attempt_at, p.parked_at) <= clock_timestamp() - make_interval(secs => ? / 1000.0)
+              AND NOT EXISTS (SELECT 1 FROM parked_events b WHERE b.aggregate_id = p.aggregate_id AND b.state <> 'waiting')
+            GROUP BY p.aggregate_id, v.version
+            HAVING min(p.sequence) > coalesce(v.version, 0) + 1
+            LIMIT 100""";
+
+    private static final String REPAIR_REQUESTED = """
+            UPDATE parked_events SET next_attempt_at = clock_timestamp(), updated_at = clock_timestamp(),
+                   last_error = ?
+            WHERE aggregate_id = ? AND state = 'waiting'""";
+
     @Resource(lookup = "jdbc/cqrs-read")
     DataSource readDb;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.projection.gap-repair-after-ms", defaultValue = "10000")
+    long gapRepairAfterMillis;
 
     @Inject
     @ConfigProperty(name = "cqrs.projection.retry.max-attempts", defaultValue = "6")
@@ -151,6 +173,27 @@ public class ParkedEvents {
                 ids.add((UUID) row[0]);
             }
             return ids;
+        }
+    }
+
+    /** A gap that has not closed: events {@code from}..{@code to} of the aggregate never came. */
+    public record Gap(UUID aggregateId, int from, int to) {
+    }
+
+    List<Gap> staleGaps() throws SQLException {
+        try (Connection connection = readDb.getConnection()) {
+            List<Gap> gaps = new ArrayList<>();
+            for (Object[] row : Jdbc.query(connection, STALE_GAPS, gapRepairAfterMillis)) {
+                gaps.add(new Gap((UUID) row[0], ((Number) row[1]).intValue(), ((Number) row[2]).intValue()));
+            }
+            return gaps;
+        }
+    }
+
+    void repairRequested(Gap gap) throws SQLException {
+        try (Connection connection = readDb.getConnection()) {
+            Jdbc.update(connection, REPAIR_REQUESTED, "waiting for events #" + gap.from() + "-#" + gap.to()
+                    + " of its aggregate; asked for them again at " + Instant.now(), gap.aggregateId());
         }
     }
 

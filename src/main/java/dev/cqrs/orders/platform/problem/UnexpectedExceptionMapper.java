@@ -19,12 +19,13 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(UnexpectedExceptionMapper.class.getName());
     private static final String RETRY_AFTER_SECONDS = "2";
 
-    /** A transaction that could not commit (a connection lost at commit time): it rolled back. */
+    /** A transaction that could not commit (a connection lost at commit time): rolled back, or unknown. */
     private static boolean isFailedCommit(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof jakarta.transaction.RollbackException
                     || t instanceof jakarta.transaction.HeuristicMixedException
-                    || t instanceof jakarta.transaction.HeuristicRollbackException) {
+                    || t instanceof jakarta.transaction.HeuristicRollbackException
+                    || t instanceof jakarta.transaction.SystemException) {
                 return true;
             }
         }
@@ -33,6 +34,11 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable e) {
+        return problemFor(e);
+    }
+
+    /** 503 with Retry-After for an unreachable database or a failed commit; otherwise 500 with an incident id. */
+    static Response problemFor(Throwable e) {
         if (SqlStates.isUnavailable(e) || isFailedCommit(e)) {
             // Nothing was done (or the commit's outcome is unknown, which the client resolves by
             // retrying with its Idempotency-Key): try again, not a server bug.
