@@ -429,6 +429,9 @@ class FaultSuiteIT {
 
     /** Starts the load for one fault; the report counts from here. */
     private static void startLoad(long seed) {
+        if (loadStarted == null) {
+            loadStarted = java.time.OffsetDateTime.now();
+        }
         ackedAtStart = load.acked.get();
         unknownAtStart = load.failedOrLost.get();
         load.start(seed);
@@ -452,9 +455,35 @@ class FaultSuiteIT {
                             .as("summary of " + rs.getString(1))
                             .containsExactly(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5));
                     assertThat(summary.getJsonNumber("total_spent").bigDecimalValue())
+                            .as(() -> "total_spent of " + rs0(rs) + "; the views add up to " + viewsSpent(rs0(rs)))
                             .isEqualByComparingTo(rs.getBigDecimal(6));
                 }
             }
+        }
+    }
+
+    private static String rs0(ResultSet rs) {
+        try {
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return "?";
+        }
+    }
+
+    /** What the customer's views add up to, and any view whose total is not its quantity times its unit price. */
+    private static String viewsSpent(String customer) {
+        try (Connection read = TestDatabases.read(); PreparedStatement query = read.prepareStatement("""
+                SELECT coalesce(sum(total_price) FILTER (WHERE status <> 'CANCELLED'), 0),
+                       string_agg(order_id || ': ' || quantity || ' x ' || unit_price || ' = ' || total_price, ', ')
+                           FILTER (WHERE total_price <> quantity * unit_price)
+                FROM order_views WHERE user_id = ?::uuid""")) {
+            query.setString(1, customer);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1) + " (views whose total is off: " + rs.getString(2) + ")";
+            }
+        } catch (SQLException e) {
+            return "? (" + e + ")";
         }
     }
 

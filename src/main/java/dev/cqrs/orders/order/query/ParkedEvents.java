@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -137,17 +136,18 @@ public class ParkedEvents {
     }
 
     /**
-     * Records that applying {@code event} failed, in a transaction of its own (the one that
+     * Records that applying {@code event} failed, in a local transaction of its own (the one that
      * failed has rolled back): it is retried after a delay, or, after max-attempts failures, dead.
      * Throws when read_db cannot take the record either.
      */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public String recordFailure(EventEnvelope event, Throwable failure) {
-        try (Connection connection = readDb.getConnection()) {
-            ReadModels.lock(connection, event.aggregateId());
-            Object[] result = Jdbc.query(connection, FAILED, event.eventId(), event.aggregateType(),
+        try {
+            Object[] result = Jdbc.inTransaction(readDb, connection -> {
+                ReadModels.lock(connection, event.aggregateId());
+                return Jdbc.query(connection, FAILED, event.eventId(), event.aggregateType(),
                     event.aggregateId(), event.sequence(), event.toJson().toString(), maxAttempts, describe(failure),
                     firstDelayMillis, maxAttempts, firstDelayMillis, maxDelayMillis).get(0);
+            });
             String state = (String) result[0];
             int attempts = ((Number) result[1]).intValue();
             String what = event.type() + " #" + event.sequence() + " of " + event.aggregateType() + " "

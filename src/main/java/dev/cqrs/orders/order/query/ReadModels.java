@@ -11,7 +11,6 @@ import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -20,8 +19,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Applies one event to every read model that shows it, in one read_db transaction: all of them
- * change, or none does. Every event passes the same gate first, under a per-aggregate lock:
+ * Applies one event to every read model that shows it, in one local read_db transaction (not JTA:
+ * see {@link Jdbc#inTransaction}): all of them change, or none does. Every event passes the same gate first, under a per-aggregate lock:
  * <ul>
  *   <li>an aggregate with a parked event (retrying or dead, see {@link ParkedEvents}) takes no
  *       event past it: the new one waits behind it;</li>
@@ -78,35 +77,38 @@ public class ReadModels {
     SafetySwitches safety;
 
     /** An event as it comes from the broker: applied, ignored or parked to wait. */
-    @Transactional
     public Outcome receive(EventEnvelope event) {
-        try (Connection connection = readDb.getConnection()) {
-            lock(connection, event.aggregateId());
-            Object[] gate = Jdbc.query(connection, GATE, event.aggregateId(), event.aggregateId(), event.aggregateId())
-                    .get(0);
-            boolean blocked = (Boolean) gate[1];
-            boolean waiting = (Boolean) gate[2];
-            if (blocked && safety.ordering()) {
-                parked.addWaiting(connection, event, "behind an earlier event of its aggregate that failed");
-                return Outcome.WAITING;
-            }
-            if (inSequence(event)) {
-                int applied = gate[0] == null ? 0 : ((Number) gate[0]).intValue();
-                if (event.sequence() <= applied && safety.dedupe()) {
-                    LOG.fine(() -> duplicate(event, applied));
-                    return Outcome.DUPLICATE;
-                }
-                if (event.sequence() > applied + 1 && safety.ordering()) {
-                    parked.addWaiting(connection, event, "waiting for event #" + (applied + 1) + " of its aggregate");
-                    return Outcome.WAITING;
-                }
-            }
-            applyToViews(connection, event);
-            return waiting ? Outcome.APPLIED_WITH_WAITING : Outcome.APPLIED;
+        try {
+            return Jdbc.inTransaction(readDb, connection -> receive(connection, event));
         } catch (SQLException e) {
             // Rolled back; nothing was applied.
             throw new IllegalStateException("projecting " + event.type() + " " + event.eventId() + " failed: " + e, e);
         }
+    }
+
+    private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
+        lock(connection, event.aggregateId());
+        Object[] gate = Jdbc.query(connection, GATE, event.aggregateId(), event.aggregateId(), event.aggregateId())
+                .get(0);
+        boolean blocked = (Boolean) gate[1];
+        boolean waiting = (Boolean) gate[2];
+        if (blocked && safety.ordering()) {
+            parked.addWaiting(connection, event, "behind an earlier event of its aggregate that failed");
+            return Outcome.WAITING;
+        }
+        if (inSequence(event)) {
+            int applied = gate[0] == null ? 0 : ((Number) gate[0]).intValue();
+            if (event.sequence() <= applied && safety.dedupe()) {
+                LOG.fine(() -> duplicate(event, applied));
+                return Outcome.DUPLICATE;
+            }
+            if (event.sequence() > applied + 1 && safety.ordering()) {
+                parked.addWaiting(connection, event, "waiting for event #" + (applied + 1) + " of its aggregate");
+                return Outcome.WAITING;
+            }
+        }
+        applyToViews(connection, event);
+        return waiting ? Outcome.APPLIED_WITH_WAITING : Outcome.APPLIED;
     }
 
     /**
@@ -114,43 +116,48 @@ public class ReadModels {
      * (unless {@code includeDead}) not dead and due. A failure is thrown as a
      * {@link ProjectionFailure} naming the event, after the rollback.
      */
-    @Transactional
     public Step applyNextParked(UUID aggregateId, boolean includeDead) {
-        EventEnvelope event = null;
-        try (Connection connection = readDb.getConnection()) {
-            lock(connection, aggregateId);
-            List<ParkedEvents.Entry> first = parked.first(connection, aggregateId);
-            if (first.isEmpty()) {
-                return Step.NOTHING_LEFT;
-            }
-            ParkedEvents.Entry entry = first.get(0);
-            event = entry.event();
-            if (!includeDead && entry.state().equals(ParkedEvents.DEAD)) {
-                return Step.DEAD;
-            }
-            if (!includeDead && entry.state().equals(ParkedEvents.RETRYING) && !entry.due()) {
-                return Step.NOT_DUE;
-            }
-            if (inSequence(event)) {
-                List<Object[]> view = Jdbc.query(connection, ORDER_VERSION, aggregateId);
-                int applied = view.isEmpty() ? 0 : ((Number) view.get(0)[0]).intValue();
-                if (event.sequence() <= applied && safety.dedupe()) {
-                    parked.remove(connection, event.eventId());
-                    return Step.SKIPPED;
-                }
-                if (event.sequence() > applied + 1 && safety.ordering()) {
-                    return Step.GAP;
-                }
-            }
-            applyToViews(connection, event);
-            parked.remove(connection, event.eventId());
-            return Step.APPLIED;
+        EventEnvelope[] event = new EventEnvelope[1];
+        try {
+            return Jdbc.inTransaction(readDb, connection -> applyNextParked(connection, aggregateId, includeDead, event));
         } catch (SQLException | RuntimeException e) {
-            if (event == null) {
+            if (event[0] == null) {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException("reading parked events failed: " + e, e);
             }
-            throw new ProjectionFailure(event, e);
+            throw new ProjectionFailure(event[0], e);
         }
+    }
+
+    private Step applyNextParked(Connection connection, UUID aggregateId, boolean includeDead, EventEnvelope[] taken)
+            throws SQLException {
+        lock(connection, aggregateId);
+        List<ParkedEvents.Entry> first = parked.first(connection, aggregateId);
+        if (first.isEmpty()) {
+            return Step.NOTHING_LEFT;
+        }
+        ParkedEvents.Entry entry = first.get(0);
+        EventEnvelope event = entry.event();
+        taken[0] = event;
+        if (!includeDead && entry.state().equals(ParkedEvents.DEAD)) {
+            return Step.DEAD;
+        }
+        if (!includeDead && entry.state().equals(ParkedEvents.RETRYING) && !entry.due()) {
+            return Step.NOT_DUE;
+        }
+        if (inSequence(event)) {
+            List<Object[]> view = Jdbc.query(connection, ORDER_VERSION, aggregateId);
+            int applied = view.isEmpty() ? 0 : ((Number) view.get(0)[0]).intValue();
+            if (event.sequence() <= applied && safety.dedupe()) {
+                parked.remove(connection, event.eventId());
+                return Step.SKIPPED;
+            }
+            if (event.sequence() > applied + 1 && safety.ordering()) {
+                return Step.GAP;
+            }
+        }
+        applyToViews(connection, event);
+        parked.remove(connection, event.eventId());
+        return Step.APPLIED;
     }
 
     private static boolean inSequence(EventEnvelope event) {
