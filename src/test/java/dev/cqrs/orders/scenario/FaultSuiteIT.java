@@ -283,19 +283,21 @@ class FaultSuiteIT {
     @Order(7)
     void republishedEventsAreNotAppliedTwice() throws Exception {
         // What a crash between the broker's acknowledgement and the outbox delete leaves behind,
-        // for every event of this suite at once: the relay sends them all again.
+        // for every order of this suite at once: its events sent again, after the views have
+        // applied them all. All but each order's last: a stale copy that a projection without
+        // dedupe would apply over newer state (a complete, in-order replay ends where it began).
         int again;
         try (Connection write = TestDatabases.write();
              PreparedStatement republish = write.prepareStatement("""
                      INSERT INTO outbox (aggregate_id, sequence, aggregate_type, created_at)
                      SELECT e.aggregate_id, e.sequence, e.aggregate_type, now() - interval '1 minute'
                      FROM events e JOIN orders o ON o.order_id = e.aggregate_id
-                     WHERE o.user_id = ANY (?)
+                     WHERE o.user_id = ANY (?) AND e.sequence < o.version
                      ON CONFLICT DO NOTHING""")) {
             republish.setArray(1, write.createArrayOf("uuid", customers.stream().map(UUID::fromString).toArray()));
             again = republish.executeUpdate();
         }
-        assertThat(again).isGreaterThan(500);
+        assertThat(again).isGreaterThan(200);
         ackedAtStart = load.acked.get();
         unknownAtStart = load.failedOrLost.get();
         Awaitility.await("the outbox is empty again").atMost(CONVERGENCE).pollInterval(Duration.ofMillis(200))
