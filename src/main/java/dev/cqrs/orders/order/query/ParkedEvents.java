@@ -3,6 +3,7 @@ package dev.cqrs.orders.order.query;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.SqlStates;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -142,11 +143,13 @@ public class ParkedEvents {
      */
     public String recordFailure(EventEnvelope event, Throwable failure) {
         try {
+            // A database that could not be reached says nothing about the event: retried, never dead.
+            int limit = SqlStates.isUnavailable(failure) ? Integer.MAX_VALUE : maxAttempts;
             Object[] result = Jdbc.inTransaction(readDb, connection -> {
                 ReadModels.lock(connection, event.aggregateId());
                 return Jdbc.query(connection, FAILED, event.eventId(), event.aggregateType(),
-                    event.aggregateId(), event.sequence(), event.toJson().toString(), maxAttempts, describe(failure),
-                    firstDelayMillis, maxAttempts, firstDelayMillis, maxDelayMillis).get(0);
+                    event.aggregateId(), event.sequence(), event.toJson().toString(), limit, describe(failure),
+                    firstDelayMillis, limit, firstDelayMillis, maxDelayMillis).get(0);
             });
             String state = (String) result[0];
             int attempts = ((Number) result[1]).intValue();
@@ -156,7 +159,8 @@ public class ParkedEvents {
                 LOG.severe("dead letter: " + what + " failed " + attempts + " times and is parked with the events of "
                         + "its aggregate behind it (GET /admin/dead-letters): " + describe(failure));
             } else {
-                LOG.warning("projecting " + what + " failed (attempt " + attempts + " of " + maxAttempts
+                LOG.warning("projecting " + what + " failed (attempt " + attempts
+                        + (limit == Integer.MAX_VALUE ? ", database unreachable: no limit" : " of " + limit)
                         + "), retried later: " + describe(failure));
             }
             return state;
