@@ -20,8 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -112,35 +113,24 @@ public class EventStore {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void relayAfterCommit(UUID aggregateId) {
-        Set<UUID> touched = (Set<UUID>) transactions.getResource(TOUCHED_AGGREGATES);
-        if (touched == null) {
-            Set<UUID> ids = new LinkedHashSet<>();
-            transactions.putResource(TOUCHED_AGGREGATES, ids);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        relay.relaySoon(ids);
-                    }
-                }
-            });
-            touched = ids;
-        }
-        touched.add(aggregateId);
+        afterCommit(TOUCHED_AGGREGATES, LinkedHashSet::new, relay::relaySoon).add(aggregateId);
     }
 
-    @SuppressWarnings("unchecked")
     private void sendOnceAfterCommit(List<EventEnvelope> events) {
-        List<EventEnvelope> sends = (List<EventEnvelope>) transactions.getResource(UNSAFE_SENDS);
-        if (sends == null) {
-            List<EventEnvelope> all = new ArrayList<>();
-            transactions.putResource(UNSAFE_SENDS, all);
+        afterCommit(UNSAFE_SENDS, ArrayList::new, relay::sendOnce).addAll(events);
+    }
+
+    /**
+     * The transaction's collection under {@code key}, created on first use together with a
+     * synchronization that hands it to {@code onCommit} once the transaction has committed.
+     */
+    @SuppressWarnings("unchecked")
+    private <C> C afterCommit(Object key, Supplier<C> create, Consumer<C> onCommit) {
+        C collected = (C) transactions.getResource(key);
+        if (collected == null) {
+            C created = create.get();
+            transactions.putResource(key, created);
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -149,12 +139,12 @@ public class EventStore {
                 @Override
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
-                        relay.sendOnce(all);
+                        onCommit.accept(created);
                     }
                 }
             });
-            sends = all;
+            collected = created;
         }
-        sends.addAll(events);
+        return collected;
     }
 }
