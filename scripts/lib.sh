@@ -46,7 +46,8 @@ start_system_postgres() {
 }
 
 # provision_databases SOCKET_DIR PORT: creates (or updates) the two roles and databases named by
-# CQRS_WRITE_DB, CQRS_WRITE_USER, CQRS_WRITE_PASSWORD and CQRS_READ_* . Each database is reachable
+# CQRS_WRITE_DB, CQRS_WRITE_USER, CQRS_WRITE_PASSWORD and CQRS_READ_*, and the event store's
+# read-only role CQRS_EVENTS_USER / CQRS_EVENTS_PASSWORD. Each database is reachable
 # by its own role only: CONNECT is revoked from PUBLIC, so neither side can open the other's database.
 provision_databases() {
   local socket_dir=$1 port=$2
@@ -65,6 +66,14 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \gexec
 SQL
   done
+  # The event store's read-only role (CQRS_EVENTS_USER): may connect to the write database; the
+  # application grants it SELECT on the event store's tables when it migrates them.
+  psql_admin "$socket_dir" "$port" -v role="$CQRS_EVENTS_USER" -v pw="$CQRS_EVENTS_PASSWORD" -v db="$CQRS_WRITE_DB" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'role', :'pw') \gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'db', :'role') \gexec
+SQL
 }
 
 # drop_databases SOCKET_DIR PORT: removes both databases (for a fresh start).

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,13 +48,12 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
 
     private static final String CLAIM = """
-            SELECT e.event_id, e.type, e.aggregate_type, e.aggregate_id, e.sequence, e.occurred_at, e.command_id,
-                   e.principal, e.schema_version, e.data::text, o.resend_id
+            SELECT %s, o.resend_id
             FROM outbox o
             JOIN events e ON e.aggregate_id = o.aggregate_id AND e.sequence = o.sequence
             WHERE o.aggregate_id = ANY (?)
             ORDER BY o.aggregate_id, o.sequence
-            FOR UPDATE OF o""";
+            FOR UPDATE OF o""".formatted(EventEnvelope.COLUMNS);
 
     private static final String RELEASE = """
             DELETE FROM outbox o
@@ -244,17 +242,7 @@ public class OutboxRelay {
             claim.setArray(1, connection.createArrayOf("uuid", aggregateIds.toArray()));
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new EventEnvelope(
-                            rs.getObject(1, UUID.class),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getObject(4, UUID.class),
-                            rs.getInt(5),
-                            rs.getObject(6, OffsetDateTime.class).toInstant(),
-                            rs.getObject(7, UUID.class),
-                            rs.getString(8),
-                            rs.getInt(9),
-                            JsonSupport.parseObject(rs.getString(10))));
+                    events.add(EventEnvelope.fromRow(rs, 1));
                     UUID resendId = rs.getObject(11, UUID.class);
                     if (resendId != null) {
                         resendIds.put(rs.getObject(1, UUID.class), resendId);

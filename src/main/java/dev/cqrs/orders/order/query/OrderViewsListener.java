@@ -1,6 +1,7 @@
 package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
+import dev.cqrs.orders.platform.events.Upcasters;
 import dev.cqrs.orders.platform.messaging.EventMessages;
 import dev.cqrs.orders.platform.schema.SchemaMigrations;
 import jakarta.annotation.Resource;
@@ -37,6 +38,9 @@ abstract class OrderViewsListener implements MessageListener {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    @Inject
+    Upcasters upcasters;
+
     @Override
     public void onMessage(Message message) {
         if (transactions.getTransactionStatus() != Status.STATUS_NO_TRANSACTION) {
@@ -45,7 +49,7 @@ abstract class OrderViewsListener implements MessageListener {
                     + " it must be NOT_SUPPORTED");
         }
         schema.ensureMigrated();
-        EventEnvelope event = EventMessages.decode(message);
+        EventEnvelope event = upcasters.upcast(EventMessages.decode(message));
         intake.deliver(event);
     }
 }

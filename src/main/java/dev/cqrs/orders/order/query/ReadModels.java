@@ -8,6 +8,7 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.projection.query.ProjectionRebuilds;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,7 +49,8 @@ public class ReadModels {
 
     // One transaction per aggregate at a time, whoever applies its events (a delivery, the retry
     // job, an admin's replay). Transaction-scoped: released by the commit or rollback.
-    private static final String LOCK = "SELECT pg_advisory_xact_lock(?)";
+    // Shared: a rebuild's swap takes it exclusive (ProjectionRebuilds), pausing every projection.
+    private static final String LOCK = "SELECT " + ProjectionRebuilds.SHARED_LOCK + ", pg_advisory_xact_lock(?)";
 
     private static final String GATE = """
             SELECT (SELECT version FROM order_views WHERE order_id = ?),

@@ -2,7 +2,10 @@ package dev.cqrs.orders.platform.events;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.json.JsonObject;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -50,6 +53,25 @@ public record EventEnvelope(
                 json.getString("principal"),
                 json.getInt("schema_version"),
                 json.getJsonObject("data"));
+    }
+
+    /** The columns {@link #fromRow} reads, in its order, from an {@code events} table aliased {@code e}. */
+    public static final String COLUMNS = "e.event_id, e.type, e.aggregate_type, e.aggregate_id, e.sequence, e.occurred_at, "
+            + "e.command_id, e.principal, e.schema_version, e.data::text";
+
+    /** The event in the current row, from {@link #COLUMNS} starting at column {@code first}. */
+    public static EventEnvelope fromRow(ResultSet rs, int first) throws SQLException {
+        return new EventEnvelope(
+                rs.getObject(first, UUID.class),
+                rs.getString(first + 1),
+                rs.getString(first + 2),
+                rs.getObject(first + 3, UUID.class),
+                rs.getInt(first + 4),
+                rs.getObject(first + 5, OffsetDateTime.class).toInstant(),
+                rs.getObject(first + 6, UUID.class),
+                rs.getString(first + 7),
+                rs.getInt(first + 8),
+                JsonSupport.parseObject(rs.getString(first + 9)));
     }
 
     public static EventEnvelope fromJson(String text) {

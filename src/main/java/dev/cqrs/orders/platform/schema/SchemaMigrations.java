@@ -8,8 +8,12 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -39,6 +43,7 @@ public class SchemaMigrations {
     @PostConstruct
     void migrate() {
         migrateDatabase("write_db", writeDb, "classpath:db/write");
+        grantEventReader();
         migrateDatabase("read_db", readDb, "classpath:db/read");
         migrated = true;
     }
@@ -52,6 +57,25 @@ public class SchemaMigrations {
 
     public boolean isMigrated() {
         return migrated;
+    }
+
+    /**
+     * Lets the event store's read-only role ({@code cqrs.events.user}, env {@code CQRS_EVENTS_USER})
+     * read the event store and nothing else of write_db: the path a projection rebuild, the
+     * verifier and the lag monitor take. Repeated at every start (cheap, and tables a later
+     * migration adds to the event store are covered by changing this list).
+     */
+    private void grantEventReader() {
+        String role = ConfigProvider.getConfig().getOptionalValue("cqrs.events.user", String.class).orElse("");
+        if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalStateException("cqrs.events.user (CQRS_EVENTS_USER) must name the event store's "
+                    + "read-only PostgreSQL role (lower-case letters, digits, _), not '" + role + "'");
+        }
+        try (Connection connection = writeDb.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("GRANT SELECT ON events, event_log, event_sequencer TO " + role);
+        } catch (SQLException e) {
+            throw new IllegalStateException("granting the event store's read-only role " + role + " failed: " + e, e);
+        }
     }
 
     // Not an overload of migrate(): GlassFish finds lifecycle callbacks by name and may pick the wrong one.

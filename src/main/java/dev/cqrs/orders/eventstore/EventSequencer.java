@@ -1,0 +1,113 @@
+package dev.cqrs.orders.eventstore;
+
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Gives committed events their global position (write V4): every
+ * {@code cqrs.sequencer.interval-ms} (50), the events that became visible since the last run are
+ * numbered after the last position, an aggregate's events in sequence order. Several instances
+ * take turns on the {@code event_sequencer} row.
+ *
+ * <p>Why a run is exact: it locks the row first, then runs one statement whose snapshot is taken
+ * after the lock, so it sees everything the previous run saw. The statement takes the events
+ * visible to it but not in the previous run's snapshot, numbers them and stores its own snapshot
+ * ({@code pg_current_snapshot()} is the statement's snapshot) in the same statement, so no event
+ * can fall between "numbered" and "remembered as seen".
+ */
+@Startup
+@Singleton
+@DependsOn("SchemaMigrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class EventSequencer {
+
+    private static final Logger LOG = Logger.getLogger(EventSequencer.class.getName());
+
+    private static final String TURN = "SELECT snapshot::text, position FROM event_sequencer WHERE id = 1 FOR UPDATE";
+
+    private static final String SEQUENCE = """
+            WITH fresh AS (
+                SELECT aggregate_id, sequence,
+                       ? + row_number() OVER (ORDER BY aggregate_id, sequence) AS global_position
+                FROM events
+                WHERE tx_id >= pg_snapshot_xmin(CAST(? AS pg_snapshot))
+                  AND NOT pg_visible_in_snapshot(tx_id, CAST(? AS pg_snapshot))),
+            logged AS (
+                INSERT INTO event_log (global_position, aggregate_id, sequence)
+                SELECT global_position, aggregate_id, sequence FROM fresh)
+            UPDATE event_sequencer
+            SET snapshot = pg_current_snapshot(),
+                position = position + (SELECT count(*) FROM fresh),
+                sequenced_at = CASE WHEN EXISTS (SELECT 1 FROM fresh) THEN clock_timestamp() ELSE sequenced_at END
+            WHERE id = 1
+            RETURNING position""";
+
+    @Resource(lookup = "jdbc/cqrs-write")
+    DataSource writeDb;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.sequencer.interval-ms", defaultValue = "50")
+    long intervalMillis;
+
+    private volatile ScheduledFuture<?> runs;
+    private volatile boolean failing;
+
+    @PostConstruct
+    void start() {
+        runs = scheduler.scheduleWithFixedDelay(this::run, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        runs.cancel(false);
+    }
+
+    private void run() {
+        try {
+            sequence();
+            if (failing) {
+                LOG.info("the event sequencer works again");
+                failing = false;
+            }
+        } catch (Exception e) {
+            // An exception would end the schedule; the next run takes the same events again.
+            LOG.log(failing ? Level.FINE : Level.WARNING, "sequencing events failed (the next run tries again): " + e);
+            failing = true;
+        }
+    }
+
+    /** Numbers the events committed since the last run; answers the last position given. */
+    public long sequence() throws SQLException {
+        return Jdbc.inTransaction(writeDb, EventSequencer::sequence);
+    }
+
+    private static long sequence(Connection connection) throws SQLException {
+        Object[] turn = Jdbc.query(connection, TURN).get(0);
+        String previous = (String) turn[0];
+        long position = ((Number) turn[1]).longValue();
+        return ((Number) Jdbc.query(connection, SEQUENCE, position, previous, previous).get(0)[0]).longValue();
+    }
+}

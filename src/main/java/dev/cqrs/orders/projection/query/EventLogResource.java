@@ -1,0 +1,63 @@
+package dev.cqrs.orders.projection.query;
+
+import dev.cqrs.orders.platform.events.EventLog;
+import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.problem.FieldError;
+import dev.cqrs.orders.platform.problem.InvalidInputException;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The event store in global-position order, for operators and downstream readers:
+ * {@code GET /admin/events?after=P&limit=N} answers the events numbered after P, and
+ * {@code next_after}, the position to ask from next. Following it from 0 visits every event once,
+ * an aggregate's in sequence, whatever order concurrent commands committed in.
+ */
+@Path("admin/events")
+@Produces(MediaType.APPLICATION_JSON)
+public class EventLogResource {
+
+    @Inject
+    EventLog eventLog;
+
+    @GET
+    public JsonObject after(@QueryParam("after") String after, @QueryParam("limit") String limit) throws SQLException {
+        long from = number("after", after, 0, 0, Long.MAX_VALUE - 10_000);
+        int max = (int) number("limit", limit, 100, 1, 10_000);
+        List<EventLog.Logged> events = eventLog.after(from, max);
+        JsonArrayBuilder items = JsonSupport.array();
+        long next = from;
+        for (EventLog.Logged logged : events) {
+            items.add(JsonSupport.object().add("position", logged.position()).add("event", logged.event().toJson()));
+            next = logged.position();
+        }
+        return JsonSupport.object()
+                .add("items", items)
+                .add("next_after", next)
+                .add("head", eventLog.head().position())
+                .build();
+    }
+
+    private static long number(String field, String text, long absent, long min, long max) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new InvalidInputException(List.of(new FieldError(field, "must be an integer from " + min + " to " + max)));
+    }
+}

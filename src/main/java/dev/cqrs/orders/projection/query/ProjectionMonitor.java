@@ -1,0 +1,210 @@
+package dev.cqrs.orders.projection.query;
+
+import dev.cqrs.orders.catalog.events.ProductEvents;
+import dev.cqrs.orders.customer.events.CustomerEvents;
+import dev.cqrs.orders.order.events.OrderEvents;
+import dev.cqrs.orders.platform.events.EventLog;
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * How far the live read models trail the event store. Every {@code cqrs.projection.monitor-interval-ms}
+ * (1000) it moves their position: the highest global position up to which every event is applied,
+ * judged by the versions the views hold (an order event is applied when its {@code order_views}
+ * row is at its sequence or later; product and customer events by {@code product_views} and
+ * {@code user_views}). An event the views do not have yet (in the outbox, in the broker, parked)
+ * stops the position there. Lag: the events after the position ({@code lag_events}) and the age of
+ * the first of them ({@code lag_seconds}). Kept in read_db ({@code projection_positions}), so a
+ * restart goes on from there; at {@code /metrics} as {@code cqrs_projection_lag_seconds} and
+ * {@code cqrs_projection_lag_events} per view.
+ */
+@Startup
+@Singleton
+@DependsOn("SchemaMigrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class ProjectionMonitor {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionMonitor.class.getName());
+    private static final String READ_MODELS = "read_models";
+    private static final int BATCH = 10_000;
+
+    private static final String SAVE = """
+            INSERT INTO projection_positions AS p (name, position, updated_at) VALUES (?, ?, clock_timestamp())
+            ON CONFLICT (name) DO UPDATE SET position = GREATEST(p.position, EXCLUDED.position), updated_at = clock_timestamp()""";
+
+    /** Where the live read models stand. {@code lagSeconds} is 0 when nothing is missing. */
+    public record Lag(long position, long head, long lagEvents, double lagSeconds, double eventsPerSecond,
+                      Instant checkedAt) {
+        static final Lag UNKNOWN = new Lag(0, 0, 0, 0, 0, null);
+    }
+
+    @Resource(lookup = "jdbc/cqrs-read")
+    DataSource readDb;
+
+    @Inject
+    EventLog eventLog;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    MetricRegistry metrics;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.projection.monitor-interval-ms", defaultValue = "1000")
+    long intervalMillis;
+
+    private volatile Lag lag = Lag.UNKNOWN;
+    private volatile boolean failing;
+    private volatile ScheduledFuture<?> runs;
+    private long position = -1;
+
+    @PostConstruct
+    void start() {
+        for (String view : ProjectionRebuilds.NAMES) {
+            metrics.gauge("cqrs_projection_lag_seconds", this, monitor -> monitor.lag.lagSeconds(), new Tag("view", view));
+            metrics.gauge("cqrs_projection_lag_events", this, monitor -> monitor.lag.lagEvents(), new Tag("view", view));
+        }
+        runs = scheduler.scheduleWithFixedDelay(this::run, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        runs.cancel(false);
+    }
+
+    /** The last measurement (at most one interval old, unless the databases are unreachable). */
+    public Lag lag() {
+        return lag;
+    }
+
+    private void run() {
+        try {
+            check();
+            if (failing) {
+                LOG.info("the projection lag monitor works again");
+                failing = false;
+            }
+        } catch (Exception e) {
+            LOG.log(failing ? Level.FINE : Level.WARNING, "measuring projection lag failed (tries again): " + e);
+            failing = true;
+        }
+    }
+
+    /** Moves the position as far as the views allow, now, and answers the lag. */
+    public synchronized Lag check() throws SQLException {
+        Lag before = lag;
+        if (position < 0) {
+            position = stored();
+        }
+        EventLog.Head head = eventLog.head();
+        EventLog.Entry firstMissing = null;
+        while (firstMissing == null && position < head.position()) {
+            List<EventLog.Entry> entries = eventLog.entriesAfter(position, BATCH);
+            if (entries.isEmpty()) {
+                break;
+            }
+            Map<UUID, Integer> versions = versions(entries);
+            for (EventLog.Entry entry : entries) {
+                if (!isShown(entry.aggregateType()) || versions.getOrDefault(entry.aggregateId(), 0) >= entry.sequence()) {
+                    position = entry.position();
+                } else {
+                    firstMissing = entry;
+                    break;
+                }
+            }
+        }
+        save(position);
+        Instant now = Instant.now();
+        long lagEvents = Math.max(0, head.position() - position);
+        double lagSeconds = firstMissing == null ? 0
+                : Math.max(0, Duration.between(firstMissing.occurredAt(), now).toNanos() / 1e9);
+        double rate = before.checkedAt() == null ? 0
+                : (position - before.position()) / Math.max(Duration.between(before.checkedAt(), now).toNanos() / 1e9, 1e-3);
+        lag = new Lag(position, head.position(), lagEvents, lagSeconds, rate, now);
+        return lag;
+    }
+
+    private static boolean isShown(String aggregateType) {
+        return aggregateType.equals(OrderEvents.AGGREGATE_TYPE) || aggregateType.equals(ProductEvents.AGGREGATE_TYPE)
+                || aggregateType.equals(CustomerEvents.AGGREGATE_TYPE);
+    }
+
+    /** The versions the views hold of the aggregates of {@code entries}. */
+    private Map<UUID, Integer> versions(List<EventLog.Entry> entries) throws SQLException {
+        Map<String, List<UUID>> byType = new HashMap<>();
+        for (EventLog.Entry entry : entries) {
+            byType.computeIfAbsent(entry.aggregateType(), type -> new ArrayList<>()).add(entry.aggregateId());
+        }
+        Map<UUID, Integer> versions = new HashMap<>();
+        try (Connection connection = readDb.getConnection()) {
+            versions(connection, "SELECT order_id, version FROM order_views WHERE order_id = ANY (?)",
+                    byType.get(OrderEvents.AGGREGATE_TYPE), versions);
+            versions(connection, "SELECT product_id, version FROM product_views WHERE product_id = ANY (?)",
+                    byType.get(ProductEvents.AGGREGATE_TYPE), versions);
+            versions(connection, "SELECT user_id, version FROM user_views WHERE user_id = ANY (?)",
+                    byType.get(CustomerEvents.AGGREGATE_TYPE), versions);
+        }
+        return versions;
+    }
+
+    private static void versions(Connection connection, String sql, List<UUID> ids, Map<UUID, Integer> into)
+            throws SQLException {
+        if (ids == null) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    into.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+        }
+    }
+
+    private long stored() throws SQLException {
+        try (Connection connection = readDb.getConnection()) {
+            List<Object[]> rows = Jdbc.query(connection, "SELECT position FROM projection_positions WHERE name = ?",
+                    READ_MODELS);
+            return rows.isEmpty() ? 0 : ((Number) rows.get(0)[0]).longValue();
+        }
+    }
+
+    private void save(long at) throws SQLException {
+        try (Connection connection = readDb.getConnection()) {
+            Jdbc.update(connection, SAVE, READ_MODELS, at);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package dev.cqrs.orders.projection.query;
+
+import dev.cqrs.orders.catalog.events.ProductEvents;
+import dev.cqrs.orders.customer.events.CustomerEvents;
+import dev.cqrs.orders.order.events.OrderEvents;
+import dev.cqrs.orders.platform.events.EventLog;
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Rebuilds a view from the event store while the live projections keep the current one up to date
+ * and queries keep reading it:
+ * <ol>
+ *   <li>fold the whole store, as of one snapshot, in memory ({@link ReadModelFold}) and write the
+ *       rows into an empty shadow table (batched inserts), then give it the view's indexes;</li>
+ *   <li>catch up: fold the events numbered since (by global position) and upsert what changed,
+ *       until the shadow is a few hundred events behind;</li>
+ *   <li>in one read_db transaction that first takes the read models' exclusive lock (live
+ *       projections take it shared, so they pause and nothing is applied to the old view from
+ *       here on): fold the last events, including those committed but not numbered yet, upsert
+ *       them, and swap the shadow in by renames. An event the old view had is in the store, so in
+ *       the new one; an event delivered afterwards is a duplicate for the new one.</li>
+ * </ol>
+ * Rebuilding {@code order_views} recomputes {@code user_summaries} and {@code product_sales} from
+ * the new view in the swap's transaction (their deltas were computed against the old one);
+ * rebuilding either counter does the same for both, from the current {@code order_views}.
+ * Reading write_db and writing read_db happen in separate transactions (two non-XA pools).
+ */
+@ApplicationScoped
+public class ProjectionRebuilds {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionRebuilds.class.getName());
+
+    /** Every view, by name: a rebuild and the status list know these. */
+    public static final List<String> NAMES = List.of("order_views", "product_views", "user_views", "user_summaries",
+            "product_sales");
+
+    /** Live projections take this lock shared, in every transaction, before anything else. */
+    public static final String SHARED_LOCK = "pg_advisory_xact_lock_shared(1, 1)";
+    private static final String EXCLUSIVE_LOCK = "SELECT pg_advisory_xact_lock(1, 1)";
+
+    private static final String CLAIM = """
+            INSERT INTO projection_rebuilds AS r (name, state, started_at, heartbeat_at)
+            VALUES (?, 'rebuilding', clock_timestamp(), clock_timestamp())
+            ON CONFLICT (name) DO UPDATE
+            SET state = 'rebuilding', started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
+                finished_at = NULL, events = 0, events_expected = 0, progress = 0, events_per_second = 0,
+                position = 0, error = NULL
+            WHERE r.state <> 'rebuilding' OR r.heartbeat_at < clock_timestamp() - make_interval(secs => ?)""";
+
+    private static final String BEAT = """
+            UPDATE projection_rebuilds
+            SET heartbeat_at = clock_timestamp(), events = ?, events_expected = ?, progress = ?,
+                events_per_second = ?, position = ?
+            WHERE name = ? AND state = 'rebuilding'""";
+
+    private static final String FINISH = """
+            UPDATE projection_rebuilds
+            SET state = ?, finished_at = clock_timestamp(), heartbeat_at = clock_timestamp(), error = ?
+            WHERE name = ?""";
+
+    private static final String[] RECOUNT = {
+        "LOCK TABLE counter_deltas, user_summaries, product_sales IN SHARE ROW EXCLUSIVE MODE",
+        "DELETE FROM counter_deltas",
+        "DELETE FROM user_summaries",
+        """
+        INSERT INTO user_summaries (user_id, pending, confirmed, shipped, cancelled, total_spent)
+        SELECT user_id,
+               count(*) FILTER (WHERE status = 'PENDING'),
+               count(*) FILTER (WHERE status = 'CONFIRMED'),
+               count(*) FILTER (WHERE status = 'SHIPPED'),
+               count(*) FILTER (WHERE status = 'CANCELLED'),
+               coalesce(sum(total_price) FILTER (WHERE status <> 'CANCELLED'), 0)
+        FROM order_views GROUP BY user_id""",
+        "DELETE FROM product_sales",
+        """
+        INSERT INTO product_sales (product_id, units_sold, revenue)
+        SELECT product_id,
+               coalesce(sum(quantity) FILTER (WHERE status <> 'CANCELLED'), 0),
+               coalesce(sum(total_price) FILTER (WHERE status <> 'CANCELLED'), 0)
+        FROM order_views GROUP BY product_id"""
+    };
+
+    @Resource(lookup = "jdbc/cqrs-read")
+    DataSource readDb;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    EventLog eventLog;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.rebuild.catch-up-until-events", defaultValue = "500")
+    long catchUpUntil;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.rebuild.stale-after-seconds", defaultValue = "30")
+    int staleAfterSeconds;
+
+    /** After how long without a heartbeat a rebuild counts as stopped. */
+    public int staleAfterSeconds() {
+        return staleAfterSeconds;
+    }
+
+    /**
+     * Starts a rebuild of {@code name} in the background; answers false if one is running (here or
+     * on another instance).
+     */
+    public boolean start(String name) throws SQLException {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("no view is named " + name);
+        }
+        int claimed;
+        try (Connection connection = readDb.getConnection()) {
+            claimed = Jdbc.update(connection, CLAIM, name, staleAfterSeconds);
+        }
+        if (claimed == 0) {
+            return false;
+        }
+        executor.submit(() -> run(name));
+        return true;
+    }
+
+    private void run(String name) {
+        long started = System.nanoTime();
+        try {
+            ViewTables view = ViewTables.named(name);
+            if (view == null) {
+                underExclusiveLock(ProjectionRebuilds::recount);
+            } else {
+                rebuild(name, view, started);
+            }
+            finish(name, "done", null);
+            LOG.info(() -> name + " rebuilt in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.log(Level.SEVERE, "rebuilding " + name + " failed; the live view is unchanged", e);
+            try {
+                finish(name, "failed", e.toString());
+            } catch (SQLException again) {
+                LOG.log(Level.WARNING, "recording that the rebuild of " + name + " failed failed too: " + again);
+            }
+        }
+    }
+
+    private void rebuild(String name, ViewTables view, long started) throws SQLException {
+        // Only order_views needs the orders (and then the products and customers for their names).
+        ReadModelFold fold = new ReadModelFold(view == ViewTables.ORDER_VIEWS ? ReadModelFold.Limits.NONE
+                : (type, id) -> type.equals(OrderEvents.AGGREGATE_TYPE) ? 0 : Integer.MAX_VALUE);
+        Progress progress = new Progress(name, started);
+        Jdbc.inTransaction(readDb, connection -> {
+            view.createShadow(connection);
+            return null;
+        });
+        // 1. Everything up to one snapshot, into the shadow.
+        EventLog.Head bulk = eventLog.inSnapshot(snapshot -> {
+            EventLog.Head head = snapshot.head();
+            progress.expected = head.position();
+            EventLog.Sink sink = event -> {
+                fold.apply(event);
+                progress.maybeBeat(fold.events(), 0.8, head.position());
+            };
+            snapshot.ofType(ProductEvents.AGGREGATE_TYPE, sink);
+            snapshot.ofType(CustomerEvents.AGGREGATE_TYPE, sink);
+            if (view == ViewTables.ORDER_VIEWS) {
+                snapshot.ofType(OrderEvents.AGGREGATE_TYPE, sink);
+            }
+            return head;
+        });
+        List<?> rows = view.rows(fold, false);
+        view.rows(fold, true);
+        Jdbc.inTransaction(readDb, connection -> {
+            view.write(connection, view.shadow(), rows, false);
+            return null;
+        });
+        progress.beat(fold.events(), 90, bulk.position());
+        Jdbc.inTransaction(readDb, connection -> {
+            view.indexShadow(connection);
+            return null;
+        });
+        // 2. Catch up with what live projections applied meanwhile, by global position.
+        long position = bulk.position();
+        for (EventLog.Head head = eventLog.head(); head.position() - position > catchUpUntil; head = eventLog.head()) {
+            long from = position;
+            long to = head.position();
+            eventLog.inSnapshot(snapshot -> {
+                snapshot.between(from, to, fold::apply);
+                return null;
+            });
+            Jdbc.inTransaction(readDb, connection -> {
+                view.write(connection, view.shadow(), view.rows(fold, true), true);
+                return null;
+            });
+            position = to;
+            progress.beat(fold.events(), 95, position);
+        }
+        // 3. The rest, and the swap, with live projections paused.
+        long caughtUp = position;
+        long[] last = {position};
+        underExclusiveLock(connection -> {
+            EventLog.Head head = eventLog.inSnapshot(snapshot -> {
+                EventLog.Head now = snapshot.head();
+                snapshot.between(caughtUp, now.position(), fold::apply);
+                snapshot.unsequenced(now.snapshot(), fold::apply);
+                return now;
+            });
+            view.write(connection, view.shadow(), view.rows(fold, true), true);
+            view.swap(connection);
+            if (view == ViewTables.ORDER_VIEWS) {
+                recount(connection);
+            }
+            last[0] = head.position();
+        });
+        progress.beat(fold.events(), 100, last[0]);
+    }
+
+    @FunctionalInterface
+    private interface LockedWork {
+        void on(Connection connection) throws SQLException;
+    }
+
+    private void underExclusiveLock(LockedWork work) throws SQLException {
+        Jdbc.inTransaction(readDb, connection -> {
+            Jdbc.query(connection, EXCLUSIVE_LOCK);
+            work.on(connection);
+            return null;
+        });
+    }
+
+    /** {@code user_summaries} and {@code product_sales} recomputed from {@code order_views}. */
+    private static void recount(Connection connection) throws SQLException {
+        for (String statement : RECOUNT) {
+            Jdbc.update(connection, statement);
+        }
+    }
+
+    private void finish(String name, String state, String error) throws SQLException {
+        try (Connection connection = readDb.getConnection()) {
+            Jdbc.update(connection, FINISH, state, error, name);
+        }
+    }
+
+    /** Progress reports of one rebuild, at most every half second. */
+    private final class Progress {
+        private final String name;
+        private final long started;
+        private long expected;
+        private long lastBeat;
+
+        Progress(String name, long started) {
+            this.name = name;
+            this.started = started;
+        }
+
+        void maybeBeat(long events, double share, long position) throws SQLException {
+            if ((events & 0x3FFF) == 0 && System.nanoTime() - lastBeat > 500_000_000L) {
+                beat(events, expected == 0 ? 0 : Math.min(share * 100 * events / expected, share * 100), position);
+            }
+        }
+
+        void beat(long events, double percent, long position) throws SQLException {
+            lastBeat = System.nanoTime();
+            double seconds = Math.max((lastBeat - started) / 1e9, 1e-3);
+            try (Connection connection = readDb.getConnection()) {
+                Jdbc.update(connection, BEAT, events, expected, Math.round(percent * 100) / 100.0, events / seconds,
+                        position, name);
+            }
+        }
+    }
+}
