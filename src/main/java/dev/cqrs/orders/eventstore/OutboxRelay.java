@@ -2,6 +2,7 @@ package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -130,7 +131,7 @@ public class OutboxRelay {
             query.setInt(2, 10 * batchSize);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    stale.add(rs.getObject(1, UUID.class));
+                    stale.add(Jdbc.uuid(rs, 1));
                 }
             }
         }
@@ -243,9 +244,9 @@ public class OutboxRelay {
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
                     events.add(EventEnvelope.fromRow(rs, 1));
-                    UUID resendId = rs.getObject(11, UUID.class);
+                    UUID resendId = Jdbc.uuid(rs, 11);
                     if (resendId != null) {
-                        resendIds.put(rs.getObject(1, UUID.class), resendId);
+                        resendIds.put(Jdbc.uuid(rs, 1), resendId);
                     }
                 }
             }

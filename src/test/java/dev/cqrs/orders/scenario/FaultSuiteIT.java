@@ -361,6 +361,13 @@ class FaultSuiteIT {
         assertThat(count(TestDatabases.write(), "SELECT count(*) FROM idempotency_keys WHERE idempotency_key = ANY (?)",
                 (Object) load.refusedKeys.toArray(String[]::new))).as("traces of refused commands").isZero();
         checkSummaries();
+        // And the application's own verifier agrees: every view equals the fold of the event store.
+        for (String view : List.of("order_views", "product_views", "user_views", "user_summaries", "product_sales")) {
+            Awaitility.await("the verifier finds " + view + " equal to the event store after: " + fault)
+                    .atMost(CONVERGENCE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> system.postJson("admin/projections/" + view + "/verify", "").json(),
+                            report -> report.getInt("differences_total") == 0);
+        }
     }
 
     /** Every difference between the write side's orders (of this suite) and their views, by order. */

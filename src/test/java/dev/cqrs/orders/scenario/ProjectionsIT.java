@@ -2,10 +2,13 @@ package dev.cqrs.orders.scenario;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cqrs.orders.testsupport.Deployments;
 import dev.cqrs.orders.testsupport.TestDatabases;
+import dev.cqrs.orders.testsupport.TestStack;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -337,13 +340,18 @@ class ProjectionsIT {
 
     @Test
     void theVerifierReportsRowsChangedBehindTheAppsBackAndARebuildRepairsThem() throws Exception {
+        long before = head();
         String product = system.createProduct("Verifier tea", "2.00");
         String user = system.registerUser("verifier-" + UUID.randomUUID() + "@example.com");
         String changed = system.placeOrder(user, product, 2);
         String deleted = system.placeOrder(user, product, 3);
         system.awaitOrder(deleted, 1);
         system.awaitOrder(changed, 1);
-        awaitCaughtUp();
+        // The verifier calls a row missing only once the views' position has passed its events:
+        // wait until the four events are numbered and the position is past them.
+        long numbered = await().atMost(Duration.ofSeconds(20)).until(this::head, h -> h >= before + 4);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> projection("order_views").getJsonNumber("position").longValue() >= numbered);
         try (Connection read = TestDatabases.read()) {
             read.createStatement().executeUpdate("UPDATE order_views SET quantity = quantity + 7 WHERE order_id = '" + changed + "'");
             read.createStatement().executeUpdate("DELETE FROM order_views WHERE order_id = '" + deleted + "'");
@@ -351,6 +359,7 @@ class ProjectionsIT {
         JsonObject report = verify("order_views");
         Map<String, JsonObject> byId = new HashMap<>();
         report.getJsonArray("differences").forEach(d -> byId.put(d.asJsonObject().getString("id"), d.asJsonObject()));
+        assertTrue(byId.containsKey(changed) && byId.containsKey(deleted), report.toString());
         assertEquals("different", byId.get(changed).getString("kind"), report.toString());
         JsonObject quantity = byId.get(changed).getJsonObject("fields").getJsonObject("quantity");
         assertEquals("9", quantity.getString("view"));
@@ -384,6 +393,92 @@ class ProjectionsIT {
         // The first may already be done on a small store; then the second is a new rebuild.
         assertTrue(second == 409 || second == 202, "second rebuild: " + second);
         awaitRebuilt("product_views", started);
+    }
+
+    // --- lag, readiness, the read-only role ----------------------------------------------------
+
+    @Test
+    void aBacklogShowsAsLagButKeepsTheServiceReady() {
+        String product = system.createProduct("Backlog tea", "2.00");
+        String user = system.registerUser("backlog-" + UUID.randomUUID() + "@example.com");
+        system.awaitView("users/" + user, view -> true);
+        awaitCaughtUp();
+        TestStack.killBroker();
+        try {
+            List<String> orders = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                orders.add(system.placeOrder(user, product, 1));
+            }
+            JsonObject lagging = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(this::lagCheck, ProjectionsIT::lagging);
+            assertEquals("UP", lagging.getString("status"), lagging.toString());
+            assertTrue(Long.parseLong(lagging.getJsonObject("data").get("lag_events").toString().replace("\"", "")) >= 5,
+                    lagging.toString());
+            OrderSystem.Answer ready = system.get("health/ready");
+            assertEquals(200, ready.status(), ready.body());
+            assertTrue(projection("order_views").getJsonNumber("lag_seconds").doubleValue() > 2);
+            String metrics = system.get("metrics").body();
+            assertTrue(metrics.contains("cqrs_projection_lag_seconds") && metrics.contains("view=\"order_views\""),
+                    "lag at /metrics");
+            assertTrue(metrics.contains("cqrs_projection_lag_events"), "lag at /metrics");
+        } finally {
+            TestStack.startBroker();
+        }
+        awaitCaughtUp();
+        assertFalse(lagging(lagCheck()));
+    }
+
+    /** The check's {@code lagging} (Payara writes health data booleans as JSON booleans or strings). */
+    private static boolean lagging(JsonObject check) {
+        JsonValue value = check.getJsonObject("data").get("lagging");
+        return value == JsonValue.TRUE
+                || value instanceof jakarta.json.JsonString text && text.getString().equals("true");
+    }
+
+    private JsonObject lagCheck() {
+        JsonObject health = system.get("health/ready").json();
+        return health.getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+                .filter(check -> check.getString("name").equals("projection-lag")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theEventStoresReadOnlyRoleReadsTheEventStoreAndNothingElse() throws SQLException {
+        String database = TestDatabases.env("CQRS_WRITE_DB");
+        String role = TestDatabases.env("CQRS_EVENTS_USER");
+        String password = TestDatabases.env("CQRS_EVENTS_PASSWORD");
+        try (Connection events = TestDatabases.connect("WRITE", database, role, password);
+             Connection write = TestDatabases.write()) {
+            write.setAutoCommit(false);
+            events.setAutoCommit(false);
+            write.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            String snapshot = (String) TestDatabases.value(write, "SELECT pg_export_snapshot()");
+            events.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            events.createStatement().execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+            for (String table : List.of("events", "event_log", "event_sequencer")) {
+                assertEquals(TestDatabases.count(write, "SELECT count(*) FROM " + table),
+                        TestDatabases.count(events, "SELECT count(*) FROM " + table), table + " as both roles see it");
+            }
+            events.rollback();
+            write.rollback();
+            events.setAutoCommit(true);
+            for (String forbidden : List.of("SELECT count(*) FROM orders", "SELECT count(*) FROM outbox",
+                    "DELETE FROM event_log", "UPDATE event_sequencer SET position = 0")) {
+                SQLException e = assertThrows(SQLException.class, () -> TestDatabases.count(events, forbidden));
+                assertEquals("42501", e.getSQLState(), forbidden);
+            }
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (PreparedStatement insert = events.prepareStatement(PROBE)) {
+                    insert.setObject(1, UUID.randomUUID());
+                    insert.setInt(2, 1);
+                    insert.setObject(3, UUID.randomUUID());
+                    insert.executeUpdate();
+                }
+            });
+            assertEquals("42501", e.getSQLState());
+        }
+        SQLException e = assertThrows(SQLException.class, () -> TestDatabases.connect("READ",
+                TestDatabases.env("CQRS_READ_DB"), role, password).close());
+        assertEquals("42501", e.getSQLState());
     }
 
     // --- the write model against its events ----------------------------------------------------

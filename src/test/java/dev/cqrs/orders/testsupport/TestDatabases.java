@@ -43,6 +43,14 @@ public final class TestDatabases {
         }
     }
 
+    /** The first column of the first row. */
+    public static Object value(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getObject(1);
+        }
+    }
+
     public static String env(String name) {
         String value = System.getenv(name);
         if (value == null) {

@@ -1,11 +1,11 @@
 package dev.cqrs.orders.platform.events;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.json.JsonObject;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -61,17 +61,31 @@ public record EventEnvelope(
 
     /** The event in the current row, from {@link #COLUMNS} starting at column {@code first}. */
     public static EventEnvelope fromRow(ResultSet rs, int first) throws SQLException {
+        return withoutData(rs, first).withData(JsonSupport.parseObject(rs.getString(first + 9)));
+    }
+
+    /**
+     * The event in the current row without its {@code data} (left {@code null}; the JSON text is
+     * column {@code first + 9}): for readers that parse the data on another thread.
+     */
+    public static EventEnvelope withoutData(ResultSet rs, int first) throws SQLException {
         return new EventEnvelope(
-                rs.getObject(first, UUID.class),
+                Jdbc.uuid(rs, first),
                 rs.getString(first + 1),
                 rs.getString(first + 2),
-                rs.getObject(first + 3, UUID.class),
+                Jdbc.uuid(rs, first + 3),
                 rs.getInt(first + 4),
-                rs.getObject(first + 5, OffsetDateTime.class).toInstant(),
-                rs.getObject(first + 6, UUID.class),
+                Jdbc.instant(rs, first + 5),
+                Jdbc.uuid(rs, first + 6),
                 rs.getString(first + 7),
                 rs.getInt(first + 8),
-                JsonSupport.parseObject(rs.getString(first + 9)));
+                null);
+    }
+
+    /** This event with {@code data} as its data. */
+    public EventEnvelope withData(JsonObject newData) {
+        return new EventEnvelope(eventId, type, aggregateType, aggregateId, sequence, occurredAt, commandId, principal,
+                schemaVersion, newData);
     }
 
     public static EventEnvelope fromJson(String text) {

@@ -1,7 +1,9 @@
 package dev.cqrs.orders.platform.events;
 
+import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -12,6 +14,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
@@ -76,6 +85,9 @@ public class EventLog {
             FROM events e LEFT JOIN event_log l ON l.aggregate_id = e.aggregate_id AND l.sequence = e.sequence
             WHERE e.aggregate_type = ? ORDER BY e.aggregate_id, e.sequence""".formatted(EventEnvelope.COLUMNS);
 
+    /** {@code work_mem} of a snapshot's sorts by aggregate (one transaction's, not the server's). */
+    private static final String SORT_MEMORY = "256MB";
+
     private static final String UNSEQUENCED = """
             SELECT %s FROM events e
             WHERE e.tx_id >= pg_snapshot_xmin(CAST(? AS pg_snapshot))
@@ -87,6 +99,47 @@ public class EventLog {
             .formatted(EventEnvelope.COLUMNS);
 
     private static final int FETCH = 5_000;
+    private static final int RAW_BATCH = 1_000;
+    private static final List<EventEnvelope> END = new ArrayList<>();
+
+    // Threads of their own, not the default executor's pool: a rebuild already runs on that one,
+    // and a bounded pool could leave this reader queued behind the task that waits for it.
+    @Resource
+    ManagedThreadFactory threads;
+
+    private static boolean hand(BlockingQueue<List<EventEnvelope>> batches, List<EventEnvelope> batch, AtomicBoolean stopped)
+            throws InterruptedException {
+        while (!batches.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+            if (stopped.get()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<EventEnvelope> take(BlockingQueue<List<EventEnvelope>> batches) throws SQLException {
+        try {
+            return batches.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while reading the event store", e);
+        }
+    }
+
+    /** Waits for the fetching thread; rethrows its failure. */
+    private static void finish(Future<Void> reading) throws SQLException {
+        try {
+            reading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while reading the event store", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException("reading the event store failed: " + e.getCause(), e.getCause());
+        }
+    }
 
     @Resource(lookup = "jdbc/cqrs-events")
     DataSource eventStore;
@@ -202,17 +255,102 @@ public class EventLog {
             stream(UNSEQUENCED, sink, sequencerSnapshot, sequencerSnapshot);
         }
 
+        /**
+         * Every event of an aggregate type, in batches that each hold whole aggregates (each
+         * aggregate's events in sequence). The sort runs with {@code work_mem} raised for this
+         * transaction only ({@link #SORT_MEMORY}): with the default 4 MB, sorting a million events
+         * spills to disk.
+         */
+        public void ofTypeInBatches(String aggregateType, BatchSink sink) throws SQLException {
+            Jdbc.query(connection, "SELECT set_config('work_mem', ?, true)", SORT_MEMORY);
+            stream(List.of(new Part(connection, OF_TYPE, aggregateType)), sink);
+        }
+
         private void stream(String sql, Sink sink, Object... parameters) throws SQLException {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setFetchSize(FETCH);
-                Jdbc.bind(statement, parameters);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(upcasters.upcast(EventEnvelope.fromRow(rs, 1)));
+            stream(List.of(new Part(connection, sql, parameters)), batch -> {
+                for (EventEnvelope event : batch) {
+                    sink.accept(event);
+                }
+            });
+        }
+
+        /**
+         * Streams queries' events to {@code sink} in stages: a managed thread per query fetches rows
+         * and parses their JSON while this one upcasts them and hands them on (a rebuild folds
+         * them). A batch ends at an aggregate's end. The readers wait when a few batches are ahead.
+         */
+        private void stream(List<Part> parts, BatchSink sink) throws SQLException {
+            BlockingQueue<List<EventEnvelope>> batches = new ArrayBlockingQueue<>(8);
+            AtomicBoolean stopped = new AtomicBoolean();
+            List<FutureTask<Void>> readers = new ArrayList<>();
+            for (Part part : parts) {
+                FutureTask<Void> reading = new FutureTask<>(() -> {
+                    try {
+                        read(part, batches, stopped);
+                    } finally {
+                        hand(batches, END, stopped);
                     }
+                    return null;
+                });
+                readers.add(reading);
+                threads.newThread(reading).start();
+            }
+            try {
+                for (int ended = 0; ended < parts.size(); ) {
+                    List<EventEnvelope> batch = take(batches);
+                    if (batch == END) {
+                        ended++;
+                        continue;
+                    }
+                    List<EventEnvelope> upcast = new ArrayList<>(batch.size());
+                    for (EventEnvelope event : batch) {
+                        upcast.add(upcasters.upcast(event));
+                    }
+                    sink.accept(upcast);
+                }
+            } finally {
+                stopped.set(true);
+                batches.clear();
+                for (FutureTask<Void> reading : readers) {
+                    finish(reading);
                 }
             }
         }
+    }
+
+    /** One query of a {@link Snapshot}'s stream, on its connection. */
+    private record Part(Connection connection, String sql, Object... parameters) { }
+
+    private static void read(Part part, BlockingQueue<List<EventEnvelope>> batches, AtomicBoolean stopped)
+            throws SQLException, InterruptedException {
+        try (PreparedStatement statement = part.connection().prepareStatement(part.sql())) {
+            statement.setFetchSize(FETCH);
+            Jdbc.bind(statement, part.parameters());
+            try (ResultSet rs = statement.executeQuery()) {
+                List<EventEnvelope> batch = new ArrayList<>(RAW_BATCH);
+                while (rs.next()) {
+                    EventEnvelope event = EventEnvelope.withoutData(rs, 1)
+                            .withData(JsonSupport.parseObject(rs.getString(10)));
+                    if (batch.size() >= RAW_BATCH
+                            && !batch.get(batch.size() - 1).aggregateId().equals(event.aggregateId())) {
+                        if (!hand(batches, batch, stopped)) {
+                            return;
+                        }
+                        batch = new ArrayList<>(RAW_BATCH);
+                    }
+                    batch.add(event);
+                }
+                if (!batch.isEmpty()) {
+                    hand(batches, batch, stopped);
+                }
+            }
+        }
+    }
+
+    /** Receives events in batches. */
+    @FunctionalInterface
+    public interface BatchSink {
+        void accept(List<EventEnvelope> events) throws SQLException;
     }
 
     /** Work on a {@link Snapshot}. */

@@ -188,7 +188,7 @@ public class ProjectionMonitor {
             statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    into.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                    into.put(Jdbc.uuid(rs, 1), rs.getInt(2));
                 }
             }
         }

@@ -3,15 +3,25 @@ package dev.cqrs.orders.projection.query;
 import dev.cqrs.orders.catalog.events.ProductEvents;
 import dev.cqrs.orders.customer.events.CustomerEvents;
 import dev.cqrs.orders.order.events.OrderEvents;
+import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -97,6 +107,10 @@ public class ProjectionRebuilds {
     @Resource
     ManagedExecutorService executor;
 
+    // The shadow writer gets a thread of its own (the rebuild itself holds one of the executor's).
+    @Resource
+    ManagedThreadFactory threads;
+
     @Inject
     EventLog eventLog;
 
@@ -162,32 +176,57 @@ public class ProjectionRebuilds {
             view.createShadow(connection);
             return null;
         });
-        // 1. Everything up to one snapshot, into the shadow.
-        EventLog.Head bulk = eventLog.inSnapshot(snapshot -> {
-            EventLog.Head head = snapshot.head();
-            progress.expected = head.position();
-            EventLog.Sink sink = event -> {
-                fold.apply(event);
-                progress.maybeBeat(fold.events(), 0.8, head.position());
-            };
-            snapshot.ofType(ProductEvents.AGGREGATE_TYPE, sink);
-            snapshot.ofType(CustomerEvents.AGGREGATE_TYPE, sink);
-            if (view == ViewTables.ORDER_VIEWS) {
-                snapshot.ofType(OrderEvents.AGGREGATE_TYPE, sink);
-            }
-            return head;
-        });
-        List<?> rows = view.rows(fold, false);
+        // 1. Everything up to one snapshot, into the shadow. The store comes grouped by aggregate, so
+        // an order's row is complete when the next order's events begin: rows are written in
+        // batches by a second thread while this one goes on reading and folding.
+        long phase = System.nanoTime();
+        ShadowWriter writer = new ShadowWriter(view);
+        FutureTask<Long> written = new FutureTask<>(writer);
+        threads.newThread(written).start();
+        EventLog.Head bulk;
+        try {
+            bulk = eventLog.inSnapshot(snapshot -> {
+                EventLog.Head head = snapshot.head();
+                progress.expected = head.position();
+                EventLog.Sink sink = event -> {
+                    fold.apply(event);
+                    progress.maybeBeat(fold.events(), 0.85, head.position());
+                };
+                snapshot.ofType(ProductEvents.AGGREGATE_TYPE, sink);
+                snapshot.ofType(CustomerEvents.AGGREGATE_TYPE, sink);
+                if (view == ViewTables.ORDER_VIEWS) {
+                    fold.takeChangedOrders();
+                    snapshot.ofTypeInBatches(OrderEvents.AGGREGATE_TYPE, events -> {
+                        for (EventEnvelope event : events) {
+                            sink.accept(event);
+                        }
+                        // A batch holds whole orders: their rows are final (names and e-mails were
+                        // folded first).
+                        for (Object row : fold.takeChangedOrders()) {
+                            writer.add(row);
+                        }
+                    });
+                } else {
+                    for (Object row : view.rows(fold, false)) {
+                        writer.add(row);
+                    }
+                }
+                return head;
+            });
+        } finally {
+            writer.close();
+        }
+        long rows = waitFor(written);
         view.rows(fold, true);
-        Jdbc.inTransaction(readDb, connection -> {
-            view.write(connection, view.shadow(), rows, false);
-            return null;
-        });
+        LOG.info(() -> name + " rebuild: " + fold.events() + " events folded, " + rows + " rows written in "
+                + (System.nanoTime() - phase) / 1_000_000 + " ms");
         progress.beat(fold.events(), 90, bulk.position());
+        long indexing = System.nanoTime();
         Jdbc.inTransaction(readDb, connection -> {
             view.indexShadow(connection);
             return null;
         });
+        LOG.info(() -> name + " rebuild: indexes made in " + (System.nanoTime() - indexing) / 1_000_000 + " ms");
         // 2. Catch up with what live projections applied meanwhile, by global position.
         long position = bulk.position();
         for (EventLog.Head head = eventLog.head(); head.position() - position > catchUpUntil; head = eventLog.head()) {
@@ -222,6 +261,81 @@ public class ProjectionRebuilds {
             last[0] = head.position();
         });
         progress.beat(fold.events(), 100, last[0]);
+    }
+
+    private static long waitFor(Future<Long> written) throws SQLException {
+        try {
+            return written.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the shadow table", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException("writing the shadow table failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Writes rows into a view's shadow table on a thread of its own, a batch per statement, each
+     * statement committed on its own (the shadow is nobody's view yet; a failed rebuild drops it).
+     * At most a few batches wait, so a fast reader waits for a slow writer instead of filling memory.
+     */
+    private final class ShadowWriter implements Callable<Long> {
+        private static final List<Object> END = new ArrayList<>();
+        private final ViewTables view;
+        private final BlockingQueue<List<Object>> batches = new ArrayBlockingQueue<>(4);
+        private List<Object> batch = new ArrayList<>(ViewTables.BATCH);
+        private volatile boolean failed;
+
+        ShadowWriter(ViewTables view) {
+            this.view = view;
+        }
+
+        void add(Object row) throws SQLException {
+            batch.add(row);
+            if (batch.size() >= ViewTables.BATCH) {
+                hand(batch);
+                batch = new ArrayList<>(ViewTables.BATCH);
+            }
+        }
+
+        /** Hands over the last rows and the end mark. */
+        void close() throws SQLException {
+            if (!batch.isEmpty()) {
+                hand(batch);
+            }
+            hand(END);
+        }
+
+        private void hand(List<Object> rows) throws SQLException {
+            try {
+                while (!batches.offer(rows, 100, TimeUnit.MILLISECONDS)) {
+                    if (failed) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while handing rows to the shadow writer", e);
+            }
+        }
+
+        @Override
+        public Long call() throws Exception {
+            long written = 0;
+            try (Connection connection = readDb.getConnection()) {
+                for (List<Object> rows = batches.take(); rows != END; rows = batches.take()) {
+                    view.write(connection, view.shadow(), rows, false);
+                    written += rows.size();
+                }
+            } catch (Exception e) {
+                failed = true;
+                throw e;
+            }
+            return written;
+        }
     }
 
     @FunctionalInterface

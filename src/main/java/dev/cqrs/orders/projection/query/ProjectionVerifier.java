@@ -18,7 +18,6 @@ import jakarta.json.JsonObjectBuilder;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -193,9 +192,6 @@ public class ProjectionVerifier {
         if (have instanceof Number a && want instanceof Number b) {
             return a.longValue() == b.longValue();
         }
-        if (have instanceof OffsetDateTime a && want instanceof java.time.Instant b) {
-            return a.toInstant().equals(b);
-        }
         return Objects.equals(have, want);
     }
 
@@ -313,10 +309,10 @@ public class ProjectionVerifier {
                 Map<String, Object> row = new HashMap<>();
                 for (int c = 2; c <= meta.getColumnCount(); c++) {
                     Object value = rs.getObject(c);
-                    row.put(meta.getColumnLabel(c), value instanceof java.sql.Timestamp
-                            ? rs.getObject(c, OffsetDateTime.class) : value);
+                    row.put(meta.getColumnLabel(c), value instanceof java.sql.Timestamp timestamp
+                            ? timestamp.toInstant() : value);
                 }
-                into.put(rs.getObject(1, UUID.class), row);
+                into.put(Jdbc.uuid(rs, 1), row);
             }
         }
     }
