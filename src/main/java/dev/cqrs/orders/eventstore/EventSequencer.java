@@ -43,6 +43,12 @@ public class EventSequencer {
 
     private static final Logger LOG = Logger.getLogger(EventSequencer.class.getName());
 
+    // Without a lock or a transaction id: an idle run writes nothing (no row lock, no commit to flush).
+    private static final String ANYTHING_NEW = """
+            SELECT EXISTS (SELECT 1 FROM events, event_sequencer s
+                           WHERE s.id = 1 AND tx_id >= pg_snapshot_xmin(s.snapshot)
+                             AND NOT pg_visible_in_snapshot(tx_id, s.snapshot))""";
+
     private static final String TURN = "SELECT snapshot::text, position FROM event_sequencer WHERE id = 1 FOR UPDATE";
 
     private static final String SEQUENCE = """
@@ -99,9 +105,14 @@ public class EventSequencer {
         }
     }
 
-    /** Numbers the events committed since the last run; answers the last position given. */
-    public long sequence() throws SQLException {
-        return Jdbc.inTransaction(writeDb, EventSequencer::sequence);
+    /** Numbers the events committed since the last run, if there are any. */
+    public void sequence() throws SQLException {
+        try (Connection connection = writeDb.getConnection()) {
+            if (!(Boolean) Jdbc.query(connection, ANYTHING_NEW).get(0)[0]) {
+                return;
+            }
+        }
+        Jdbc.inTransaction(writeDb, EventSequencer::sequence);
     }
 
     private static long sequence(Connection connection) throws SQLException {

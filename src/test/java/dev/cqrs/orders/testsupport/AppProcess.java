@@ -74,7 +74,7 @@ public final class AppProcess {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
-        awaitReady(Duration.ofSeconds(240));
+        awaitReady(Duration.ofSeconds(360));
         return this;
     }
 
@@ -97,7 +97,7 @@ public final class AppProcess {
             }
             try {
                 HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(base().resolve("health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 return ready.statusCode() == 200 && ready.body().contains("outbox-relay")
                         && ready.body().contains("schema-migrations");
             } catch (IOException e) {

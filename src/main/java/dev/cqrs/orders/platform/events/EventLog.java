@@ -94,10 +94,6 @@ public class EventLog {
               AND NOT pg_visible_in_snapshot(e.tx_id, CAST(? AS pg_snapshot))
             ORDER BY e.aggregate_id, e.sequence""".formatted(EventEnvelope.COLUMNS);
 
-    private static final String OF_AGGREGATES = """
-            SELECT %s FROM events e WHERE e.aggregate_id = ANY (?) ORDER BY e.aggregate_id, e.sequence"""
-            .formatted(EventEnvelope.COLUMNS);
-
     private static final int FETCH = 5_000;
     private static final int RAW_BATCH = 1_000;
     private static final List<EventEnvelope> END = new ArrayList<>();
@@ -183,19 +179,6 @@ public class EventLog {
             }
         }
         return entries;
-    }
-
-    /** All events of the given aggregates, each aggregate's in sequence. */
-    public void ofAggregates(List<UUID> aggregateIds, Sink sink) throws SQLException {
-        try (Connection connection = eventStore.getConnection();
-             PreparedStatement statement = connection.prepareStatement(OF_AGGREGATES)) {
-            statement.setArray(1, connection.createArrayOf("uuid", aggregateIds.toArray()));
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    sink.accept(upcasters.upcast(EventEnvelope.fromRow(rs, 1)));
-                }
-            }
-        }
     }
 
     /** The store as of one moment: see {@link #inSnapshot}. */

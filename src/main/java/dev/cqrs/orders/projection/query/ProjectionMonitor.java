@@ -145,7 +145,9 @@ public class ProjectionMonitor {
                 }
             }
         }
-        save(position);
+        if (position != before.position() || before.checkedAt() == null) {
+            save(position);
+        }
         Instant now = Instant.now();
         long lagEvents = Math.max(0, head.position() - position);
         double lagSeconds = firstMissing == null ? 0

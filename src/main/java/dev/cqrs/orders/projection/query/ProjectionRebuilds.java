@@ -8,6 +8,7 @@ import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -107,6 +109,9 @@ public class ProjectionRebuilds {
     @Resource
     ManagedExecutorService executor;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
     // The shadow writer gets a thread of its own (the rebuild itself holds one of the executor's).
     @Resource
     ManagedThreadFactory threads;
@@ -171,7 +176,12 @@ public class ProjectionRebuilds {
         // Only order_views needs the orders (and then the products and customers for their names).
         ReadModelFold fold = new ReadModelFold(view == ViewTables.ORDER_VIEWS ? ReadModelFold.Limits.NONE
                 : (type, id) -> type.equals(OrderEvents.AGGREGATE_TYPE) ? 0 : Integer.MAX_VALUE);
-        Progress progress = new Progress(name, started);
+        try (Progress progress = new Progress(name, started)) {
+            rebuild(name, view, fold, progress);
+        }
+    }
+
+    private void rebuild(String name, ViewTables view, ReadModelFold fold, Progress progress) throws SQLException {
         Jdbc.inTransaction(readDb, connection -> {
             view.createShadow(connection);
             return null;
@@ -217,6 +227,7 @@ public class ProjectionRebuilds {
             writer.close();
         }
         long rows = waitFor(written);
+        requireNoneWaiting(fold);
         view.rows(fold, true);
         LOG.info(() -> name + " rebuild: " + fold.events() + " events folded, " + rows + " rows written in "
                 + (System.nanoTime() - phase) / 1_000_000 + " ms");
@@ -253,6 +264,7 @@ public class ProjectionRebuilds {
                 snapshot.unsequenced(now.snapshot(), fold::apply);
                 return now;
             });
+            requireNoneWaiting(fold);
             view.write(connection, view.shadow(), view.rows(fold, true), true);
             view.swap(connection);
             if (view == ViewTables.ORDER_VIEWS) {
@@ -261,6 +273,13 @@ public class ProjectionRebuilds {
             last[0] = head.position();
         });
         progress.beat(fold.events(), 100, last[0]);
+    }
+
+    /** After a whole snapshot, or before the swap: an order event still waiting is a gap in the store. */
+    private static void requireNoneWaiting(ReadModelFold fold) {
+        if (fold.waiting() > 0) {
+            throw new IllegalStateException(fold.waiting() + " order event(s) without their predecessors in the event store");
+        }
     }
 
     private static long waitFor(Future<Long> written) throws SQLException {
@@ -364,31 +383,63 @@ public class ProjectionRebuilds {
         }
     }
 
-    /** Progress reports of one rebuild, at most every half second. */
-    private final class Progress {
+    /**
+     * Progress of one rebuild: the rebuild notes where it is (cheap, any number of times), and a
+     * scheduled task writes it to {@code projection_rebuilds} every second: the heartbeat goes on
+     * through every phase, index building included.
+     */
+    private final class Progress implements AutoCloseable {
         private final String name;
         private final long started;
-        private long expected;
-        private long lastBeat;
+        private volatile long expected;
+        private volatile long events;
+        private volatile double percent;
+        private volatile long position;
+        private final ScheduledFuture<?> beats;
 
         Progress(String name, long started) {
             this.name = name;
             this.started = started;
+            beats = scheduler.scheduleWithFixedDelay(this::beatQuietly, 1, 1, TimeUnit.SECONDS);
         }
 
-        void maybeBeat(long events, double share, long position) throws SQLException {
-            if ((events & 0x3FFF) == 0 && System.nanoTime() - lastBeat > 500_000_000L) {
-                beat(events, expected == 0 ? 0 : Math.min(share * 100 * events / expected, share * 100), position);
+        /** Notes progress within a phase that ends at {@code share} (0-1) of the whole. */
+        void maybeBeat(long folded, double share, long at) {
+            long all = expected;
+            note(folded, all == 0 ? 0 : Math.min(share * 100 * folded / all, share * 100), at);
+        }
+
+        void note(long folded, double percentDone, long at) {
+            events = folded;
+            percent = percentDone;
+            position = at;
+        }
+
+        /** Notes progress and writes it now. */
+        void beat(long folded, double percentDone, long at) throws SQLException {
+            note(folded, percentDone, at);
+            write();
+        }
+
+        private void beatQuietly() {
+            try {
+                write();
+            } catch (SQLException e) {
+                LOG.fine(() -> "rebuild heartbeat of " + name + " failed: " + e);
             }
         }
 
-        void beat(long events, double percent, long position) throws SQLException {
-            lastBeat = System.nanoTime();
-            double seconds = Math.max((lastBeat - started) / 1e9, 1e-3);
+        private synchronized void write() throws SQLException {
+            double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-3);
             try (Connection connection = readDb.getConnection()) {
                 Jdbc.update(connection, BEAT, events, expected, Math.round(percent * 100) / 100.0, events / seconds,
                         position, name);
             }
+        }
+
+        @Override
+        public void close() {
+            beats.cancel(false);
         }
     }
 }
