@@ -1,6 +1,7 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,7 +18,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -79,30 +79,15 @@ public class EventSequencer {
     long intervalMillis;
 
     private volatile ScheduledFuture<?> runs;
-    private volatile boolean failing;
 
     @PostConstruct
     void start() {
-        runs = scheduler.scheduleWithFixedDelay(this::run, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "sequencing events", this::sequence), 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
         runs.cancel(false);
-    }
-
-    private void run() {
-        try {
-            sequence();
-            if (failing) {
-                LOG.info("the event sequencer works again");
-                failing = false;
-            }
-        } catch (Exception e) {
-            // An exception would end the schedule; the next run takes the same events again.
-            LOG.log(failing ? Level.FINE : Level.WARNING, "sequencing events failed (the next run tries again): " + e);
-            failing = true;
-        }
     }
 
     /** Numbers the events committed since the last run, if there are any. */

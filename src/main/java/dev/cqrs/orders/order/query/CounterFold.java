@@ -1,6 +1,7 @@
 package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -68,11 +68,10 @@ public class CounterFold {
     long intervalMillis;
 
     private volatile ScheduledFuture<?> runs;
-    private volatile boolean failing;
 
     @PostConstruct
     void start() {
-        runs = scheduler.scheduleWithFixedDelay(this::fold, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "folding counter deltas", this::fold), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -80,21 +79,12 @@ public class CounterFold {
         runs.cancel(false);
     }
 
-    private void fold() {
+    private void fold() throws SQLException {
         try (Connection connection = readDb.getConnection()) {
             // Autocommit: each batch is one statement, so one transaction.
             while (foldBatch(connection)) {
                 LOG.fine("counter_deltas: more than a batch waiting; folding again");
             }
-            if (failing) {
-                LOG.info("folding counter deltas works again");
-                failing = false;
-            }
-        } catch (Exception e) {
-            // An exception would end the schedule for good; the next run tries again. One warning
-            // per outage, not five a second.
-            LOG.log(failing ? Level.FINE : Level.WARNING, "folding counter deltas failed (the next run tries again): " + e);
-            failing = true;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.cqrs.orders.customer.events.CustomerEvents;
 import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -86,7 +86,6 @@ public class ProjectionMonitor {
     long intervalMillis;
 
     private volatile Lag lag = Lag.UNKNOWN;
-    private volatile boolean failing;
     private volatile ScheduledFuture<?> runs;
     private long position = -1;
 
@@ -96,7 +95,7 @@ public class ProjectionMonitor {
             metrics.gauge("cqrs_projection_lag_seconds", this, monitor -> monitor.lag.lagSeconds(), new Tag("view", view));
             metrics.gauge("cqrs_projection_lag_events", this, monitor -> monitor.lag.lagEvents(), new Tag("view", view));
         }
-        runs = scheduler.scheduleWithFixedDelay(this::run, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "measuring projection lag", this::check), 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -107,19 +106,6 @@ public class ProjectionMonitor {
     /** The last measurement (at most one interval old, unless the databases are unreachable). */
     public Lag lag() {
         return lag;
-    }
-
-    private void run() {
-        try {
-            check();
-            if (failing) {
-                LOG.info("the projection lag monitor works again");
-                failing = false;
-            }
-        } catch (Exception e) {
-            LOG.log(failing ? Level.FINE : Level.WARNING, "measuring projection lag failed (tries again): " + e);
-            failing = true;
-        }
     }
 
     /** Moves the position as far as the views allow, now, and answers the lag. */

@@ -205,44 +205,26 @@ public class ProjectionVerifier {
     }
 
     private static Map<String, Object> order(OrderRow row) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("user_id", row.userId);
-        fields.put("product_id", row.productId);
-        fields.put("quantity", row.quantity);
-        fields.put("status", row.status);
-        fields.put("created_at", row.createdAt);
-        fields.put("product_name", row.productName);
-        fields.put("user_email", row.userEmail);
-        fields.put("unit_price", row.unitPrice);
-        fields.put("total_price", row.totalPrice);
-        fields.put("version", row.version);
-        fields.put("updated_at", row.updatedAt);
-        return fields;
+        return fields("user_id", row.userId, "product_id", row.productId, "quantity", row.quantity,
+                "status", row.status, "created_at", row.createdAt, "product_name", row.productName,
+                "user_email", row.userEmail, "unit_price", row.unitPrice, "total_price", row.totalPrice,
+                "version", row.version, "updated_at", row.updatedAt);
     }
 
     private static Map<String, Object> product(ProductRow row) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("name", row.name);
-        fields.put("price", row.price);
-        fields.put("version", row.version);
-        fields.put("created_at", row.createdAt);
-        fields.put("updated_at", row.updatedAt);
-        return fields;
+        return fields("name", row.name, "price", row.price, "version", row.version, "created_at", row.createdAt,
+                "updated_at", row.updatedAt);
     }
 
     private static Map<String, Object> user(UserRow row) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("email", row.email);
-        fields.put("version", row.version);
-        fields.put("created_at", row.createdAt);
-        fields.put("updated_at", row.updatedAt);
-        return fields;
+        return fields("email", row.email, "version", row.version, "created_at", row.createdAt,
+                "updated_at", row.updatedAt);
     }
 
     private static Map<UUID, Map<String, Object>> userSummaries(ReadModelFold fold) {
         Map<UUID, Map<String, Object>> summaries = new HashMap<>();
         for (OrderRow row : fold.orders().values()) {
-            Map<String, Object> summary = summaries.computeIfAbsent(row.userId, id -> counters(
+            Map<String, Object> summary = summaries.computeIfAbsent(row.userId, id -> fields(
                     "pending", 0L, "confirmed", 0L, "shipped", 0L, "cancelled", 0L, "total_spent", BigDecimal.ZERO));
             String status = row.status.toLowerCase(java.util.Locale.ROOT);
             summary.put(status, (Long) summary.get(status) + 1);
@@ -256,7 +238,7 @@ public class ProjectionVerifier {
     private static Map<UUID, Map<String, Object>> productSales(ReadModelFold fold) {
         Map<UUID, Map<String, Object>> sales = new HashMap<>();
         for (OrderRow row : fold.orders().values()) {
-            Map<String, Object> sale = sales.computeIfAbsent(row.productId, id -> counters(
+            Map<String, Object> sale = sales.computeIfAbsent(row.productId, id -> fields(
                     "units_sold", 0L, "revenue", BigDecimal.ZERO));
             if (!row.status.equals("CANCELLED")) {
                 sale.put("units_sold", (Long) sale.get("units_sold") + row.quantity);
@@ -266,12 +248,13 @@ public class ProjectionVerifier {
         return sales;
     }
 
-    private static Map<String, Object> counters(Object... namesAndValues) {
-        Map<String, Object> counters = new LinkedHashMap<>();
+    /** Column names and values, in order: {@code fields("name", value, "price", value, ...)}. */
+    private static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            counters.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            fields.put((String) namesAndValues[i], namesAndValues[i + 1]);
         }
-        return counters;
+        return fields;
     }
 
     private Actual read() throws SQLException {

@@ -1,0 +1,44 @@
+package dev.cqrs.orders.platform.schedule;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A task for {@code scheduleWithFixedDelay}: a failure never escapes (an exception would end the
+ * schedule for good; the next run tries again), and an outage is logged once, as a WARNING, then
+ * at FINE until a run works again, which is logged at INFO. Not five warnings a second.
+ */
+public final class QuietRepeat implements Runnable {
+
+    /** One run of the task. */
+    @FunctionalInterface
+    public interface Task {
+        void run() throws Exception;
+    }
+
+    private final Logger log;
+    private final String what;
+    private final Task task;
+    private volatile boolean failing;
+
+    /** {@code what} names the work in the log: "folding counter deltas" ("... failed", "... works again"). */
+    public QuietRepeat(Logger log, String what, Task task) {
+        this.log = log;
+        this.what = what;
+        this.task = task;
+    }
+
+    @Override
+    public void run() {
+        try {
+            task.run();
+            if (failing) {
+                log.info(what + " works again");
+                failing = false;
+            }
+        } catch (Exception e) {
+            log.log(failing ? Level.FINE : Level.WARNING, what + " failed (the next run tries again): " + e);
+            failing = true;
+        }
+    }
+}
