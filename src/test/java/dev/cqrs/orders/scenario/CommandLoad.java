@@ -3,6 +3,7 @@ package dev.cqrs.orders.scenario;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import dev.cqrs.orders.testsupport.Tokens;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -38,6 +39,7 @@ final class CommandLoad {
     record Command(String method, String path, String body, String key, String orderId) {
     }
 
+    private static final String TOKEN = Tokens.admin();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Supplier<List<URI>> targets;
     private final List<String> customers;
@@ -159,6 +161,7 @@ final class CommandLoad {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(command.path()))
                 .timeout(Duration.ofSeconds(15))
                 .header("Idempotency-Key", command.key())
+                .header("Authorization", "Bearer " + TOKEN)
                 .method(command.method(), command.body() == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(command.body()));
         if (command.body() != null) {

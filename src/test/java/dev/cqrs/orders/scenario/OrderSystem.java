@@ -12,16 +12,31 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
+import dev.cqrs.orders.testsupport.Tokens;
 import org.awaitility.Awaitility;
 
-/** The deployed service as an HTTP client sees it: requests in, status, headers and JSON out. */
+/**
+ * The deployed service as an HTTP client sees it: requests in, status, headers and JSON out. Every
+ * request carries the bearer token it was made with: an admin's unless {@link #as} says otherwise.
+ */
 final class OrderSystem {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final String token;
 
     OrderSystem(URI base) {
+        this(base, Tokens.admin());
+    }
+
+    private OrderSystem(URI base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same service, called with {@code token} ({@code null}: no Authorization header). */
+    OrderSystem as(String token) {
+        return new OrderSystem(base, token);
     }
 
     /**
@@ -107,7 +122,10 @@ final class OrderSystem {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+            if (token != null) {
+                request.setHeader("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response);
         } catch (IOException e) {

@@ -5,6 +5,8 @@ import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +39,7 @@ public class ProductCommandResource {
     Idempotency idempotency;
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     public Response add(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         AddProductCommand command = AddProductCommand.from(JsonInput.parse(body));
         return idempotency.run(key, "POST", uriInfo.getPath(), body,
@@ -44,6 +47,7 @@ public class ProductCommandResource {
     }
 
     @PUT
+    @RolesAllowed(Roles.ADMIN)
     @Path("{product_id}")
     public Response change(@PathParam("product_id") String productId, byte[] body,
                            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,

@@ -5,6 +5,8 @@ import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import jakarta.annotation.Resource;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -40,6 +42,7 @@ public class ProductQueryResource {
 
     @GET
     @Path("{product_id}")
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
     public JsonObject get(@PathParam("product_id") String productId) {
         UUID id = PathIds.uuid("product_id", productId);
         Object[] row = one(PRODUCT, id, productId);
@@ -53,8 +56,10 @@ public class ProductQueryResource {
                 .build();
     }
 
+    /** What a product sold: business figures, for clerks and admins. */
     @GET
     @Path("{product_id}/sales")
+    @RolesAllowed({Roles.CLERK, Roles.ADMIN})
     public JsonObject sales(@PathParam("product_id") String productId) {
         UUID id = PathIds.uuid("product_id", productId);
         Object[] row = one(SALES, id, productId);

@@ -6,6 +6,10 @@ import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.security.Caller;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -21,7 +25,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 
-/** Customers are "users" in the API, as in the seed. */
+/**
+ * Customers are "users" in the API, as in the seed. Registration is for admins (the identity
+ * provider's onboarding): a customer's token names the user id an admin registered. A customer
+ * changes their own e-mail only; another user answers 404.
+ */
 @ApplicationScoped
 @Path("users")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -34,7 +42,11 @@ public class CustomerCommandResource {
     @Inject
     Idempotency idempotency;
 
+    @Inject
+    Caller caller;
+
     @POST
+    @RolesAllowed(Roles.ADMIN)
     public Response register(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         RegisterCustomerCommand command = RegisterCustomerCommand.from(JsonInput.parse(body));
         return idempotency.run(key, "POST", uriInfo.getPath(), body,
@@ -43,10 +55,14 @@ public class CustomerCommandResource {
 
     @PUT
     @Path("{user_id}")
+    @RolesAllowed({Roles.CUSTOMER, Roles.ADMIN})
     public Response changeEmail(@PathParam("user_id") String userId, byte[] body,
                                 @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                                 @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         UUID id = PathIds.uuid("user_id", userId);
+        if (!caller.mayAccess(id)) {
+            throw new AggregateNotFoundException("user", id);
+        }
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeEmailCommand command = ChangeEmailCommand.from(JsonInput.parse(body));
         return idempotency.run(key, "PUT", uriInfo.getPath(), body,

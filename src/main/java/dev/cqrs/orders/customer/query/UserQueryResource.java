@@ -5,7 +5,11 @@ import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import jakarta.annotation.Resource;
+import dev.cqrs.orders.platform.security.Caller;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,7 +20,10 @@ import java.math.BigDecimal;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** A customer's view and order summary; the read database only. */
+/**
+ * A customer's view and order summary; the read database only. A customer reads their own; another
+ * user answers 404 as if it did not exist. Clerks and admins read every user.
+ */
 @ApplicationScoped
 @Path("users")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,8 +48,12 @@ public class UserQueryResource {
     @Resource(lookup = "jdbc/cqrs-read")
     DataSource readDb;
 
+    @Inject
+    Caller caller;
+
     @GET
     @Path("{user_id}")
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
     public JsonObject get(@PathParam("user_id") String userId) {
         UUID id = PathIds.uuid("user_id", userId);
         Object[] row = one(USER, id, userId);
@@ -57,6 +68,7 @@ public class UserQueryResource {
 
     @GET
     @Path("{user_id}/summary")
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
     public JsonObject summary(@PathParam("user_id") String userId) {
         UUID id = PathIds.uuid("user_id", userId);
         Object[] row = one(SUMMARY, id, userId);
@@ -73,6 +85,9 @@ public class UserQueryResource {
     }
 
     private Object[] one(String sql, UUID id, String idText) {
+        if (!caller.mayAccess(id)) {
+            throw new AggregateNotFoundException("user", idText);
+        }
         return Jdbc.first(readDb, "user " + id, sql, id).orElseThrow(() -> new AggregateNotFoundException("user", idText));
     }
 }

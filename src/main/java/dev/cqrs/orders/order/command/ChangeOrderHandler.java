@@ -8,6 +8,8 @@ import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.events.PendingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.security.Caller;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -32,6 +34,9 @@ public class ChangeOrderHandler {
     @Inject
     EventStore eventStore;
 
+    @Inject
+    Caller caller;
+
     @Transactional
     public CommandResult changeQuantity(UUID orderId, ExpectedVersion expected, int quantity) {
         return change(orderId, expected, order -> order.changeQuantity(quantity));
@@ -54,6 +59,10 @@ public class ChangeOrderHandler {
 
     private CommandResult change(UUID orderId, ExpectedVersion expected, Function<Order, OrderEvent> command) {
         Order order = Aggregates.lockForChange(em, Order.class, orderId, "order");
+        if (!caller.mayAccess(order.userId())) {
+            // Someone else's order: answered as if it did not exist, so ids are not confirmed.
+            throw new AggregateNotFoundException("order", orderId);
+        }
         int before = order.version();
         expected.check("order", orderId, before);
         OrderEvent event = command.apply(order);

@@ -6,6 +6,10 @@ import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.problem.ForbiddenFieldException;
+import dev.cqrs.orders.platform.security.Caller;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,7 +30,8 @@ import java.util.function.BiFunction;
 /**
  * The order commands. Every one takes an {@code Idempotency-Key}; the changes take
  * {@code If-Match: "<version>"}. {@code confirm}, {@code ship} and {@code cancel} take no body and
- * any Content-Type (or none).
+ * any Content-Type (or none). Customers place, change and cancel their own orders (another's
+ * answers 404, as if it did not exist); clerks confirm and ship; admins do everything.
  */
 @ApplicationScoped
 @Path("orders")
@@ -42,10 +47,17 @@ public class OrderCommandResource {
     @Inject
     Idempotency idempotency;
 
+    @Inject
+    Caller caller;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.CUSTOMER, Roles.ADMIN})
     public Response place(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         PlaceOrderCommand command = PlaceOrderCommand.from(JsonInput.parse(body));
+        if (!caller.mayAccess(command.userId())) {
+            throw new ForbiddenFieldException("user_id", "customers place orders for themselves only");
+        }
         return idempotency.run(key, "POST", uriInfo.getPath(), body,
                 () -> CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command)));
     }
@@ -53,6 +65,7 @@ public class OrderCommandResource {
     @PUT
     @Path("{order_id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.CUSTOMER, Roles.ADMIN})
     public Response changeQuantity(@PathParam("order_id") String orderId, byte[] body,
                                    @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                                    @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
@@ -65,6 +78,7 @@ public class OrderCommandResource {
 
     @POST
     @Path("{order_id}/confirm")
+    @RolesAllowed({Roles.CLERK, Roles.ADMIN})
     public Response confirm(@PathParam("order_id") String orderId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                             @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         return transition(orderId, ifMatch, key, uriInfo, changeOrder::confirm);
@@ -72,6 +86,7 @@ public class OrderCommandResource {
 
     @POST
     @Path("{order_id}/ship")
+    @RolesAllowed({Roles.CLERK, Roles.ADMIN})
     public Response ship(@PathParam("order_id") String orderId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                          @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         return transition(orderId, ifMatch, key, uriInfo, changeOrder::ship);
@@ -79,6 +94,7 @@ public class OrderCommandResource {
 
     @POST
     @Path("{order_id}/cancel")
+    @RolesAllowed({Roles.CUSTOMER, Roles.ADMIN})
     public Response cancel(@PathParam("order_id") String orderId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                            @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         return transition(orderId, ifMatch, key, uriInfo, changeOrder::cancel);

@@ -6,6 +6,8 @@ import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -24,6 +26,7 @@ import java.util.UUID;
  * The dead-letter store of the read side, for operators: what is parked and why, and a replay once
  * the cause is fixed.
  */
+@RolesAllowed(Roles.ADMIN)
 @Path("admin/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {

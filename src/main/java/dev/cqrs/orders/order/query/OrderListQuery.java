@@ -28,6 +28,11 @@ public record OrderListQuery(UUID userId, UUID productId, String status, Instant
                              int limit, Cursor after) {
 
     public static final int DEFAULT_LIMIT = 20;
+
+    /** The same query, of {@code owner}'s orders only. */
+    public OrderListQuery forUser(UUID owner) {
+        return new OrderListQuery(owner, productId, status, createdFrom, createdTo, limit, after);
+    }
     public static final int MAX_LIMIT = 100;
     private static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");

@@ -2,7 +2,11 @@ package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.json.Uuids;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.security.Caller;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -14,6 +18,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
 
 @ApplicationScoped
 @Path("orders")
@@ -23,21 +29,33 @@ public class OrderQueryResource {
     @Inject
     OrderQueryService orders;
 
+    @Inject
+    Caller caller;
+
     @GET
     @Path("{order_id}")
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
     public JsonObject get(@PathParam("order_id") String orderId) {
         return orders.find(PathIds.uuid("order_id", orderId))
+                .filter(view -> caller.mayAccess(view.userId()))
                 .map(OrderView::toJson)
                 .orElseThrow(() -> new AggregateNotFoundException("order", orderId));
     }
 
+    /** A customer's list is always of their own orders: another {@code user_id} finds nothing. */
     @GET
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
     public JsonObject list(@QueryParam("user_id") String userId, @QueryParam("product_id") String productId,
                            @QueryParam("status") String status, @QueryParam("created_from") String createdFrom,
                            @QueryParam("created_to") String createdTo, @QueryParam("limit") String limit,
                            @QueryParam("cursor") String cursor) {
-        OrderQueryService.Page page = orders.list(
-                OrderListQuery.of(userId, productId, status, createdFrom, createdTo, limit, cursor));
+        OrderListQuery query = OrderListQuery.of(userId, productId, status, createdFrom, createdTo, limit, cursor);
+        OrderQueryService.Page page;
+        if (caller.isLimitedToOwnData() && !ownerIsCaller(query)) {
+            page = new OrderQueryService.Page(List.of(), null);
+        } else {
+            page = orders.list(caller.isLimitedToOwnData() ? query.forUser(UUID.fromString(caller.userId())) : query);
+        }
         JsonArrayBuilder items = JsonSupport.array();
         page.items().forEach(view -> items.add(view.toJson()));
         JsonObjectBuilder body = JsonSupport.object().add("items", items);
@@ -47,5 +65,14 @@ public class OrderQueryResource {
             body.addNull("next_cursor");
         }
         return body.build();
+    }
+
+    /** Whether a customer's list may run: their own user id names no one else's orders. */
+    private boolean ownerIsCaller(OrderListQuery query) {
+        String own = caller.userId();
+        if (own == null || Uuids.parse(own).isEmpty()) {
+            return false;
+        }
+        return query.userId() == null || query.userId().toString().equals(UUID.fromString(own).toString());
     }
 }

@@ -52,6 +52,10 @@ public class OrderView {
     protected OrderView() {
     }
 
+    public UUID userId() {
+        return userId;
+    }
+
     public UUID orderId() {
         return orderId;
     }

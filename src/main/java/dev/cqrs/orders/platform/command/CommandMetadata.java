@@ -4,14 +4,22 @@ import jakarta.enterprise.context.RequestScoped;
 import java.util.UUID;
 
 /**
- * Who issued the command being handled, and under which id: copied into every event it causes.
- * One per request; the command id doubles as the correlation id of the request's log lines.
+ * Who issued the command being handled, and under which id: copied into every event it causes and
+ * into its audit row. One per request; the command id doubles as the request's correlation id (its
+ * log lines, its audit row, the {@code X-Correlation-Id} answer header).
  */
 @RequestScoped
 public class CommandMetadata {
 
+    public static final String ANONYMOUS = "anonymous";
+
     private final UUID commandId = UUID.randomUUID();
-    private String principal = "anonymous";
+    private String principal = ANONYMOUS;
+    private String method = "?";
+    private String path = "?";
+    private String commandType;
+    private String aggregateId;
+    private int auditedStatus;
 
     public UUID commandId() {
         return commandId;
@@ -23,5 +31,46 @@ public class CommandMetadata {
 
     public void principal(String principal) {
         this.principal = principal;
+    }
+
+    /** The HTTP method and path of the request, for its audit row. */
+    public void request(String method, String path) {
+        this.method = method;
+        this.path = path;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** What the request asks for, e.g. {@code order.place}; {@code null} when no resource matched. */
+    public String commandType() {
+        return commandType;
+    }
+
+    public void commandType(String commandType) {
+        this.commandType = commandType;
+    }
+
+    /** The aggregate the request names in its path, if any. */
+    public String aggregateId() {
+        return aggregateId;
+    }
+
+    public void aggregateId(String aggregateId) {
+        this.aggregateId = aggregateId;
+    }
+
+    /** The status written to the audit log with the command's events; 0 when none was written. */
+    public int auditedStatus() {
+        return auditedStatus;
+    }
+
+    public void audited(int status) {
+        this.auditedStatus = status;
     }
 }

@@ -19,9 +19,13 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         int status = original.getStatus();
         Response.StatusType statusType = Response.Status.fromStatusCode(status);
         String title = statusType != null ? statusType.getReasonPhrase() : "HTTP " + status;
-        Response problem = Problems.response(status, kindOf(status), title, null, List.of());
+        String detail = status == 401 ? "a valid bearer token is required (Authorization: Bearer <JWT>)" : null;
+        Response problem = Problems.response(status, kindOf(status), title, detail, List.of());
         Response.ResponseBuilder builder = Response.fromResponse(problem);
         // Keep headers the client needs (Allow on 405, Retry-After on 503).
+        if (status == 401) {
+            builder.header("WWW-Authenticate", "Bearer");
+        }
         for (String header : List.of("Allow", "Retry-After")) {
             Object value = original.getHeaders().getFirst(header);
             if (value != null) {
@@ -33,10 +37,14 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
 
     private static String kindOf(int status) {
         return switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
             case 415 -> "unsupported-media-type";
+            case 429 -> "rate-limited";
             default -> status >= 500 ? "server-error" : "bad-request";
         };
     }

@@ -4,6 +4,8 @@ import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -21,6 +23,7 @@ import java.util.List;
  * {@code next_after}, the position to ask from next. Following it from 0 visits every event once,
  * an aggregate's in sequence, whatever order concurrent commands committed in.
  */
+@RolesAllowed(Roles.ADMIN)
 @Path("admin/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventLogResource {

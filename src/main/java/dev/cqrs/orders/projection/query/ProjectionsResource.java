@@ -4,6 +4,8 @@ import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -29,6 +31,7 @@ import javax.sql.DataSource;
  * The views for operators: where each stands against the event store, a rebuild without downtime,
  * and the verifier.
  */
+@RolesAllowed(Roles.ADMIN)
 @Path("admin/projections")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectionsResource {

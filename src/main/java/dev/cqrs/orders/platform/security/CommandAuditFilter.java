@@ -1,0 +1,92 @@
+package dev.cqrs.orders.platform.security;
+
+import dev.cqrs.orders.platform.command.CommandMetadata;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.reflect.Method;
+import java.security.Principal;
+import java.util.List;
+
+/**
+ * Every command request (POST, PUT, PATCH, DELETE) gets an audit row: before the resource, the
+ * request's principal, command type and aggregate are put in {@link CommandMetadata} (where the
+ * events and the in-transaction audit row take them from); after it, any answer that was not
+ * already audited with the command's events (a refusal by the role check or the rate limiter, a
+ * validation error, a conflict, a replay of an idempotent answer) is written in its own
+ * transaction. Refusals of a token by the container, before JAX-RS, are audited by
+ * {@link ErrorPageServlet}. Every answer carries the request's correlation id.
+ */
+@Provider
+@ApplicationScoped
+@Priority(Priorities.AUTHENTICATION + 50)
+public class CommandAuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+    public static final String CORRELATION_HEADER = "X-Correlation-Id";
+    private static final List<String> ID_PARAMETERS = List.of("order_id", "product_id", "user_id", "name", "id");
+
+    @Context
+    ResourceInfo resource;
+
+    @Inject
+    CommandMetadata metadata;
+
+    @Inject
+    AuditLog audit;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Principal principal = request.getSecurityContext().getUserPrincipal();
+        if (principal != null) {
+            metadata.principal(principal.getName());
+        }
+        metadata.request(request.getMethod(), "/" + request.getUriInfo().getPath());
+        metadata.commandType(commandType(resource.getResourceClass(), resource.getResourceMethod()));
+        MultivaluedMap<String, String> path = request.getUriInfo().getPathParameters();
+        ID_PARAMETERS.stream().map(path::getFirst).filter(v -> v != null).findFirst().ifPresent(metadata::aggregateId);
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        response.getHeaders().putSingle(CORRELATION_HEADER, metadata.commandId().toString());
+        if (!isCommand(request.getMethod()) || metadata.auditedStatus() == response.getStatus()) {
+            return;
+        }
+        if ("?".equals(metadata.method())) {
+            // A pre-matching refusal (an oversized body): the request filter above never ran.
+            Principal principal = request.getSecurityContext().getUserPrincipal();
+            metadata.principal(principal == null ? CommandMetadata.ANONYMOUS : principal.getName());
+            metadata.request(request.getMethod(), "/" + request.getUriInfo().getPath());
+        }
+        audit.record(metadata.principal(), metadata.commandType(), metadata.method(), metadata.path(),
+                metadata.aggregateId(), response.getStatus(), metadata.commandId());
+    }
+
+    public static boolean isCommand(String method) {
+        return !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
+    }
+
+    /**
+     * {@code order.place} for {@code OrderCommandResource.place}, {@code projections.rebuild} for
+     * {@code ProjectionsResource.rebuild}; {@code null} when no resource method matched.
+     */
+    static String commandType(Class<?> resourceClass, Method method) {
+        if (resourceClass == null || method == null) {
+            return null;
+        }
+        String name = resourceClass.getSimpleName();
+        int proxy = name.indexOf('$');
+        name = proxy > 0 ? name.substring(0, proxy) : name;
+        name = name.replaceFirst("(Command|Query)?Resource$", "");
+        return Character.toLowerCase(name.charAt(0)) + name.substring(1) + "." + method.getName();
+    }
+}
