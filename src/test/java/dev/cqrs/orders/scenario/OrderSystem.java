@@ -21,7 +21,9 @@ import org.awaitility.Awaitility;
  */
 final class OrderSystem {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as the usual API client speaks it (the JDK client would otherwise upgrade to h2c).
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
     private final String token;
 
@@ -77,6 +79,24 @@ final class OrderSystem {
         return send(request);
     }
 
+    /**
+     * A request with raw bytes as its body ({@code null}: none), sent with a Content-Length, or
+     * chunked without one when {@code chunked}.
+     */
+    Answer raw(String method, String path, String contentType, byte[] body, boolean chunked, String... headers) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).method(method, publisher);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
     Answer putJson(String path, String body, String... headers) {
         return request("PUT", path, "application/json", body, headers);
     }
@@ -122,7 +142,7 @@ final class OrderSystem {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            if (token != null) {
+            if (token != null && request.copy().build().headers().firstValue("Authorization").isEmpty()) {
                 request.setHeader("Authorization", "Bearer " + token);
             }
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaMethod;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import dev.cqrs.orders.order.query.OrderListQuery;
 import dev.cqrs.orders.testsupport.Deployments;
 import dev.cqrs.orders.testsupport.TestDatabases;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -185,23 +180,7 @@ class QueriesIT {
         paths.forEach((path, item) -> item.asJsonObject().keySet().stream()
                 .filter(m -> Set.of("get", "post", "put", "delete", "patch").contains(m))
                 .forEach(m -> documented.add(m.toUpperCase() + " " + path)));
-        Set<String> served = new TreeSet<>();
-        for (JavaClass resource : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.cqrs.orders")) {
-            if (!resource.isAnnotatedWith(Path.class)) {
-                continue;
-            }
-            String base = "/" + resource.getAnnotationOfType(Path.class).value().replaceAll("^/|/$", "");
-            for (JavaMethod method : resource.getMethods()) {
-                for (String verb : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
-                    if (method.isAnnotatedWith("jakarta.ws.rs." + verb)) {
-                        String sub = method.isAnnotatedWith(Path.class)
-                                ? "/" + method.getAnnotationOfType(Path.class).value().replaceAll("^/", "") : "";
-                        served.add(verb + " " + (base + sub).replaceAll("^//", "/").replaceAll("(.)/$", "$1"));
-                    }
-                }
-            }
-        }
+        Set<String> served = ServedEndpoints.all();
         assertTrue(served.size() >= 16, "resources not found: " + served);
         assertEquals(served, documented);
         assertNull(paths.getJsonObject("/orders").getJsonObject("post").get("deprecated"));

@@ -10,6 +10,9 @@ public record AddProductCommand(String name, BigDecimal price) {
     public static AddProductCommand from(JsonInput in) {
         in.allowOnly(Set.of("name", "price"));
         String name = in.requiredText("name", Product.MAX_NAME_LENGTH);
+        if (name != null && !Product.isAllowedName(name)) {
+            in.reject("name", "may hold letters, digits, spaces and . , ' & ( ) / + # - only");
+        }
         BigDecimal price = in.requiredDecimal("price", BigDecimal.ZERO, Product.MAX_PRICE, 2);
         in.validate();
         return new AddProductCommand(name, price);

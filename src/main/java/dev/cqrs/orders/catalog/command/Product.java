@@ -19,6 +19,16 @@ import java.util.UUID;
 public class Product {
 
     public static final int MAX_NAME_LENGTH = 200;
+
+    /**
+     * What a product name may hold: letters and their accents in any script, digits, spaces and
+     * {@code . , ' & ( ) / + # -}. An allow-list: markup, template and query syntax never gets in.
+     */
+    public static boolean isAllowedName(String name) {
+        return name.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == ' '
+                || Character.getType(c) == Character.NON_SPACING_MARK || Character.getType(c) == Character.COMBINING_SPACING_MARK
+                || ".,'&()/+#-".indexOf(c) >= 0);
+    }
     public static final BigDecimal MAX_PRICE = new BigDecimal("1000000.00");
 
     @Id

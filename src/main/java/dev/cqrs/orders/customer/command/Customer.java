@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
 public class Customer {
 
     public static final int MAX_EMAIL_LENGTH = 254;
-    // Deliberately plain: one @, a dot in the domain, no spaces. Deliverability is not ours to judge.
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
+    // Deliberately plain: local@domain.tld, no spaces, none of the characters RFC 5322 allows only
+    // quoted (so never markup or a statement separator). Deliverability is not ours to judge.
+    private static final String LOCAL = "[^@\\s<>()\\[\\]\\\\,;:\"]+";
+    private static final String LABEL = "[^@\\s<>()\\[\\]\\\\,;:\".]+";
+    private static final Pattern EMAIL = Pattern.compile(LOCAL + "@" + LABEL + "(\\." + LABEL + ")+");
 
     @Id
     @Column(name = "user_id")

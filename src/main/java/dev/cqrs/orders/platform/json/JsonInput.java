@@ -7,13 +7,18 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Reads a command's JSON body field by field, collecting every problem under the field's JSON
@@ -35,7 +40,18 @@ public final class JsonInput {
 
     /** Parses a request body that must be one JSON object; anything else is a 400 without parser text. */
     public static JsonInput parse(byte[] body) {
-        return parse(body == null ? null : new ByteArrayInputStream(body));
+        if (body == null) {
+            throw InvalidInputException.malformedBody("a JSON object is required");
+        }
+        String text;
+        try {
+            // Strictly: malformed UTF-8 is refused, not silently turned into U+FFFD.
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw InvalidInputException.malformedBody("the body must be UTF-8");
+        }
+        return parse(() -> JsonSupport.parser(new StringReader(text)));
     }
 
     /** Parses a request body that must be one JSON object; anything else is a 400 without parser text. */
@@ -43,7 +59,11 @@ public final class JsonInput {
         if (body == null) {
             throw InvalidInputException.malformedBody("a JSON object is required");
         }
-        try (JsonParser parser = JsonSupport.parser(body)) {
+        return parse(() -> JsonSupport.parser(body));
+    }
+
+    private static JsonInput parse(Supplier<JsonParser> parsing) {
+        try (JsonParser parser = parsing.get()) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw InvalidInputException.malformedBody("a JSON object is required");
             }
@@ -113,7 +133,10 @@ public final class JsonInput {
         return value.setScale(maxScale);
     }
 
-    /** Non-blank text of at most {@code maxLength} characters, without control characters. */
+    /**
+     * Non-blank text of at most {@code maxLength} characters, without control characters, unpaired
+     * surrogates or invisible formatting characters.
+     */
     public String requiredText(String field, int maxLength) {
         return text(field, maxLength, true);
     }
@@ -142,6 +165,14 @@ public final class JsonInput {
         }
         if (text.chars().anyMatch(Character::isISOControl)) {
             return reject(field, "must not contain control characters");
+        }
+        if (text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+            // A lone half of a surrogate pair (JSON allows "\ud800"): not storable as UTF-8.
+            return reject(field, "must be valid Unicode (no unpaired surrogates)");
+        }
+        if (text.codePoints().anyMatch(c -> Character.getType(c) == Character.FORMAT)) {
+            // Bidirectional overrides, zero-width characters, BOMs: text that displays as other text.
+            return reject(field, "must not contain invisible formatting characters");
         }
         return text;
     }

@@ -7,6 +7,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.StringReader;
 
 /**
@@ -30,6 +31,10 @@ public final class JsonSupport {
     }
 
     public static JsonParser parser(InputStream in) {
+        return PROVIDER.createParser(in);
+    }
+
+    public static JsonParser parser(Reader in) {
         return PROVIDER.createParser(in);
     }
 

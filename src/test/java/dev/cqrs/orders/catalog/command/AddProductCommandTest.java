@@ -42,4 +42,19 @@ class AddProductCommandTest {
             assertEquals(List.of("name"), invalidFields("{\"name\":" + name + ",\"price\":1}"), name);
         }
     }
+
+    @Test
+    void refusesMarkupQuerySyntaxAndInvisibleOrBrokenUnicodeInNames() {
+        for (String name : List.of("\"<script>alert(1)</script>\"", "\"'; DROP TABLE products; --\"", "\"${jndi:x}\"", "\"javascript:alert(1)\"",
+                "\"a\\ud800b\"", "\"\\u202eevil\"", "\"zero\\u200bwidth\"", "\"cup \\ud83d\\ude00\"")) {
+            assertEquals(List.of("name"), invalidFields("{\"name\":" + name + ",\"price\":1}"), name);
+        }
+    }
+
+    @Test
+    void acceptsNamesInAnyScriptWithOrdinaryPunctuation() {
+        for (String name : List.of("Crème brûlée 1/2 kg", "O'Neil & Sons (No. 5) #2 tea-cups", "日本茶 100g", "Ελληνικός καφές")) {
+            assertEquals(name, parse("{\"name\":\"" + name + "\",\"price\":1}").name());
+        }
+    }
 }
