@@ -9,14 +9,16 @@ ORDERS=${1:-1000} SECONDS_PER_LOAD=${2:-20}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 curl -fsS "$BASE/health/ready" >/dev/null || { echo "the stack is not ready: start ./run first" >&2; exit 1; }
 
+export BENCH_TOKEN=${BENCH_TOKEN:-$(scripts/token bench-admin admin --ttl 86400)}
 id_of() { sed -E 's/.*_id":"([^"]+)".*/\1/'; }
-product=$(curl -s "$BASE/products" -H 'Content-Type: application/json' -d '{"name":"Bench beans","price":12.50}' | id_of)
-user=$(curl -s "$BASE/users" -H 'Content-Type: application/json' -d "{\"email\":\"bench-$RANDOM$RANDOM@example.com\"}" | id_of)
+product=$(curl -s "$BASE/products" -H "Authorization: Bearer $BENCH_TOKEN" -H 'Content-Type: application/json' -d '{"name":"Bench beans","price":12.50}' | id_of)
+user=$(curl -s "$BASE/users" -H "Authorization: Bearer $BENCH_TOKEN" -H 'Content-Type: application/json' -d "{\"email\":\"bench-$RANDOM$RANDOM@example.com\"}" | id_of)
 script=$(mktemp --suffix=.lua)
 trap 'rm -f "$script"' EXIT
 cat >"$script" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $BENCH_TOKEN"
 wrk.body = '{"user_id":"$user","product_id":"$product","quantity":1}'
 done = function(summary, latency, requests)
   io.write(string.format("  non-2xx: %d, p50 %.1f ms, p99 %.1f ms\n", summary.errors.status,

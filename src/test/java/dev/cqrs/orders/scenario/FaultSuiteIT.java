@@ -360,6 +360,10 @@ class FaultSuiteIT {
         assertThat(versionMismatches).as("order events not acknowledged exactly once").isEmpty();
         assertThat(count(TestDatabases.write(), "SELECT count(*) FROM idempotency_keys WHERE idempotency_key = ANY (?)",
                 (Object) load.refusedKeys.toArray(String[]::new))).as("traces of refused commands").isZero();
+        // Every acknowledged order has the audit row of its placement: written in the command's transaction.
+        assertThat(count(TestDatabases.write(), "SELECT count(DISTINCT aggregate_id) FROM audit_log WHERE status = 201 "
+                + "AND outcome = 'accepted' AND aggregate_id = ANY (?)", (Object) load.ackedVersions.keySet().toArray(String[]::new)))
+                .as("acknowledged orders without the audit row of their placement").isEqualTo(load.ackedVersions.size());
         checkSummaries();
         // And the application's own verifier agrees: every view equals the fold of the event store.
         for (String view : List.of("order_views", "product_views", "user_views", "user_summaries", "product_sales")) {
