@@ -90,7 +90,7 @@ class BadInputIT {
         for (Case c : corpus) {
             OrderSystem.Answer answer;
             try {
-                answer = admin.raw(c.method(), c.path(), c.contentType(), c.body(), c.chunked(), c.headers());
+                answer = send(c);
             } catch (IllegalStateException noAnswer) {
                 failures.put(c.name(), "no answer: " + noAnswer.getMessage());
                 continue;
@@ -105,6 +105,19 @@ class BadInputIT {
         assertTrue(failures.isEmpty(), failures.size() + " of " + corpus.size() + " cases failed: " + failures);
         assertEquals(before, writeModel(), "the write model changed");
         assertTrue(corpus.size() > 400, "corpus of " + corpus.size());
+    }
+
+    /**
+     * Sends one case; once more if the connection was already closed: after a bare 400 the HTTP
+     * layer closes the connection, and the JDK client retries a GET on a fresh one by itself but
+     * not a POST. Every case is invalid, so sending it twice cannot write anything.
+     */
+    private OrderSystem.Answer send(Case c) {
+        try {
+            return admin.raw(c.method(), c.path(), c.contentType(), c.body(), c.chunked(), c.headers());
+        } catch (IllegalStateException staleConnection) {
+            return admin.raw(c.method(), c.path(), c.contentType(), c.body(), c.chunked(), c.headers());
+        }
     }
 
     /** A valid order padded with whitespace past 64 KiB: 413, declared or chunked, and no order. */

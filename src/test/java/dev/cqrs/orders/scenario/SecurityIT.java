@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cqrs.orders.testsupport.Deployments;
+import dev.cqrs.orders.testsupport.TestDatabases;
 import dev.cqrs.orders.testsupport.Tokens;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -287,6 +289,27 @@ class SecurityIT {
             assertEquals("no-store", answer.header("Cache-Control").orElse(""), where);
             assertEquals("no-referrer", answer.header("Referrer-Policy").orElse(""), where);
             assertTrue(answer.header("X-Correlation-Id").isPresent(), where);
+        }
+    }
+
+    /** Who read which view: one JSON line per query in the access log, keyed by the correlation id. */
+    @Test
+    void everyQueryLeavesALineInTheAccessLog() throws Exception {
+        OrderSystem customer = callers.get(Who.CUSTOMER_A);
+        OrderSystem.Answer read = customer.get("orders/" + orderOfA);
+        OrderSystem.Answer refused = callers.get(Who.CUSTOMER_B).get("orders/" + orderOfA);
+        java.nio.file.Path file = java.nio.file.Path.of(TestDatabases.env("CQRS_ACCESS_LOG_FILE"));
+        for (OrderSystem.Answer answer : List.of(read, refused)) {
+            String id = answer.header("X-Correlation-Id").orElseThrow();
+            String line = Awaitility.await("access log line " + id).atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> java.nio.file.Files.readAllLines(file).stream().filter(l -> l.contains(id)).findFirst(),
+                            java.util.Optional::isPresent).orElseThrow();
+            JsonObject entry = jakarta.json.Json.createReader(new java.io.StringReader(line)).readObject();
+            assertEquals(answer == read ? userA : userB, entry.getString("principal"), line);
+            assertEquals("order.get", entry.getString("view"), line);
+            assertEquals("/orders/" + orderOfA, entry.getString("path"), line);
+            assertEquals(answer.status(), entry.getInt("status"), line);
         }
     }
 

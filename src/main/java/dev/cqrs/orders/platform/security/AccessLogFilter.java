@@ -1,9 +1,11 @@
 package dev.cqrs.orders.platform.security;
 
-import jakarta.annotation.Priority;
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.json.JsonSupport;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -12,37 +14,42 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import java.security.Principal;
-import java.util.logging.Logger;
+import java.time.Instant;
 
 /**
- * The access log of queries: one structured line per read (logger {@code cqrs.access}, INFO) with
- * who read which view, what they asked and what they got; commands are in the audit log instead.
- * Turn it off like any logger ({@code cqrs.access} at WARNING) where the volume is not wanted.
+ * The access log of queries ({@link AccessLog}): who read which view, what they asked and what they
+ * got, one JSON line per read: {@code at, principal, view, method, path, query, status,
+ * correlation_id}. Commands are in the audit log instead.
  */
 @Provider
 @ApplicationScoped
 @Priority(Priorities.USER)
 public class AccessLogFilter implements ContainerResponseFilter {
 
-    private static final Logger ACCESS = Logger.getLogger("cqrs.access");
-
     @Context
     ResourceInfo resource;
 
     @Inject
-    CommandMetadata metadata;
+    AccessLog accessLog;
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (CommandAuditFilter.isCommand(request.getMethod()) || !ACCESS.isLoggable(java.util.logging.Level.INFO)) {
+        if (CommandAuditFilter.isCommand(request.getMethod())) {
             return;
         }
         Principal principal = request.getSecurityContext().getUserPrincipal();
         String query = request.getUriInfo().getRequestUri().getRawQuery();
         String view = CommandAuditFilter.commandType(resource.getResourceClass(), resource.getResourceMethod());
-        ACCESS.info(() -> "access principal=" + (principal == null ? "anonymous" : principal.getName())
-                + " view=" + view + " method=" + request.getMethod() + " path=" + request.getUriInfo().getRequestUri().getRawPath()
-                + (query == null ? "" : " query=" + query) + " status=" + response.getStatus()
-                + " correlation_id=" + metadata.commandId());
+        JsonObjectBuilder line = JsonSupport.object()
+                .add("at", Instant.now().toString())
+                .add("principal", principal == null ? CommandMetadata.ANONYMOUS : principal.getName())
+                .add("view", view == null ? "none" : view)
+                .add("method", request.getMethod())
+                .add("path", request.getUriInfo().getRequestUri().getRawPath());
+        if (query != null) {
+            line.add("query", query);
+        }
+        accessLog.record(line.add("status", response.getStatus())
+                .add("correlation_id", CommandAuditFilter.correlationId(request).toString()).build().toString());
     }
 }

@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.QueryParams;
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
 import jakarta.annotation.security.RolesAllowed;
@@ -49,8 +50,8 @@ public class AuditResource {
                 throw invalid("outcome", "must be accepted, rejected, refused, failed or a status code");
             }
         }
-        int max = (int) number("limit", limit, 50, 1, 500);
-        Long before = cursor == null ? null : number("cursor", cursor, 0, 1, Long.MAX_VALUE);
+        int max = (int) QueryParams.wholeNumber("limit", limit, 50, 1, 500);
+        Long before = cursor == null ? null : QueryParams.wholeNumber("cursor", cursor, 0, 1, Long.MAX_VALUE);
         List<AuditLog.Entry> entries = audit.newest(new AuditLog.Filter(text("principal", principal),
                 text("aggregate_id", aggregateId), outcomeWord, status, before, max + 1));
         JsonArrayBuilder items = JsonSupport.array();
@@ -92,21 +93,6 @@ public class AuditResource {
             throw invalid(field, "must be 1 to 300 characters without control characters");
         }
         return value;
-    }
-
-    private static long number(String field, String text, long absent, long min, long max) {
-        if (text == null) {
-            return absent;
-        }
-        try {
-            long value = Long.parseLong(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below.
-        }
-        throw invalid(field, "must be a whole number from " + min + " to " + max);
     }
 
     private static InvalidInputException invalid(String field, String detail) {

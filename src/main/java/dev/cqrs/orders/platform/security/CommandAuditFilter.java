@@ -16,6 +16,10 @@ import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every command request (POST, PUT, PATCH, DELETE) gets an audit row: before the resource, the
@@ -32,6 +36,8 @@ import java.util.List;
 public class CommandAuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
+    private static final String CORRELATION_PROPERTY = CommandAuditFilter.class.getName() + ".correlation";
+    private static final Map<Method, String> COMMAND_TYPES = new ConcurrentHashMap<>();
     private static final List<String> ID_PARAMETERS = List.of("order_id", "product_id", "user_id", "name", "id");
 
     @Context
@@ -45,6 +51,12 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (!isCommand(request.getMethod())) {
+            // A query: a correlation id of its own, without the request-scoped command metadata.
+            request.setProperty(CORRELATION_PROPERTY, randomId());
+            return;
+        }
+        request.setProperty(CORRELATION_PROPERTY, metadata.commandId());
         Principal principal = request.getSecurityContext().getUserPrincipal();
         if (principal != null) {
             metadata.principal(principal.getName());
@@ -57,8 +69,12 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!isCommand(request.getMethod())) {
+            response.getHeaders().putSingle(CORRELATION_HEADER, correlationId(request).toString());
+            return;
+        }
         response.getHeaders().putSingle(CORRELATION_HEADER, metadata.commandId().toString());
-        if (!isCommand(request.getMethod()) || metadata.auditedStatus() == response.getStatus()) {
+        if (metadata.auditedStatus() == response.getStatus()) {
             return;
         }
         if ("?".equals(metadata.method())) {
@@ -69,6 +85,28 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
         }
         audit.record(metadata.principal(), metadata.commandType(), metadata.method(), metadata.path(),
                 metadata.aggregateId(), response.getStatus(), metadata.commandId());
+    }
+
+    /**
+     * The request's correlation id: a command's is its command id; a query's is random. A request
+     * refused before this filter ran (pre-matching) gets one here.
+     */
+    public static UUID correlationId(ContainerRequestContext request) {
+        Object id = request.getProperty(CORRELATION_PROPERTY);
+        if (id instanceof UUID uuid) {
+            return uuid;
+        }
+        UUID fresh = randomId();
+        request.setProperty(CORRELATION_PROPERTY, fresh);
+        return fresh;
+    }
+
+    /** A version-4 UUID from a thread-local generator: a log key, not a secret (no SecureRandom per query). */
+    private static UUID randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low);
     }
 
     public static boolean isCommand(String method) {
@@ -83,6 +121,11 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
         if (resourceClass == null || method == null) {
             return null;
         }
+        // Once per resource method, not a regular expression per request.
+        return COMMAND_TYPES.computeIfAbsent(method, m -> nameOf(resourceClass, m));
+    }
+
+    private static String nameOf(Class<?> resourceClass, Method method) {
         String name = resourceClass.getSimpleName();
         int proxy = name.indexOf('$');
         name = proxy > 0 ? name.substring(0, proxy) : name;

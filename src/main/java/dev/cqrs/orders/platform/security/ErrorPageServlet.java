@@ -1,9 +1,9 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.problem.Problems;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -64,7 +64,7 @@ public class ErrorPageServlet extends HttpServlet {
             case 413 -> "payload-too-large";
             default -> status >= 500 ? "server-error" : "bad-request";
         };
-        var body = Json.createObjectBuilder()
+        var body = JsonSupport.object()
                 .add("type", "urn:cqrs-orders:problem:" + kind)
                 .add("title", title)
                 .add("status", status);

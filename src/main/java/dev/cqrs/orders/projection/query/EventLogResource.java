@@ -2,8 +2,7 @@ package dev.cqrs.orders.projection.query;
 
 import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.json.JsonSupport;
-import dev.cqrs.orders.platform.problem.FieldError;
-import dev.cqrs.orders.platform.problem.InvalidInputException;
+import dev.cqrs.orders.platform.json.QueryParams;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -33,8 +32,8 @@ public class EventLogResource {
 
     @GET
     public JsonObject after(@QueryParam("after") String after, @QueryParam("limit") String limit) throws SQLException {
-        long from = number("after", after, 0, 0, Long.MAX_VALUE - 10_000);
-        int max = (int) number("limit", limit, 100, 1, 10_000);
+        long from = QueryParams.wholeNumber("after", after, 0, 0, Long.MAX_VALUE - 10_000);
+        int max = (int) QueryParams.wholeNumber("limit", limit, 100, 1, 10_000);
         List<EventLog.Logged> events = eventLog.after(from, max);
         JsonArrayBuilder items = JsonSupport.array();
         long next = from;
@@ -47,20 +46,5 @@ public class EventLogResource {
                 .add("next_after", next)
                 .add("head", eventLog.head().position())
                 .build();
-    }
-
-    private static long number(String field, String text, long absent, long min, long max) {
-        if (text == null) {
-            return absent;
-        }
-        try {
-            long value = Long.parseLong(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below.
-        }
-        throw new InvalidInputException(List.of(new FieldError(field, "must be an integer from " + min + " to " + max)));
     }
 }
