@@ -261,6 +261,8 @@ class BadInputIT {
         tokens.put("basic", "Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)));
         tokens.put("two parts", "Bearer abc.def");
         tokens.put("injection", "Bearer ' OR '1'='1");
+        tokens.put("signed, with U+0000 in its subject", "Bearer " + Tokens.of("admin\\u0000x", "admin"));
+        tokens.put("signed, with a 1,000-character subject", "Bearer " + Tokens.of("a".repeat(1000), "admin"));
         tokens.forEach((name, authorization) -> {
             corpus.add(new Case("token " + name + " place", "POST", "orders", "application/json",
                     place.getBytes(StandardCharsets.UTF_8), false, "Authorization", authorization));

@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.problem.Problems;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,6 +52,14 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
 
     @Override
     public void filter(ContainerRequestContext request) {
+        Principal caller = request.getSecurityContext().getUserPrincipal();
+        if (caller != null && !isStorable(caller.getName())) {
+            // Even a correctly signed token: a name the event store and the audit log cannot hold
+            // (U+0000, control characters, over 200 characters) is not a name.
+            request.abortWith(Problems.response(401, "unauthorized", "Unauthorized",
+                    "the token's subject is not a usable user id", List.of()));
+            return;
+        }
         if (!isCommand(request.getMethod())) {
             // A query: a correlation id of its own, without the request-scoped command metadata.
             request.setProperty(CORRELATION_PROPERTY, randomId());
@@ -107,6 +116,11 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(high, low);
+    }
+
+    private static boolean isStorable(String name) {
+        return !name.isEmpty() && name.length() <= 200 && name.codePoints().noneMatch(
+                c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE);
     }
 
     public static boolean isCommand(String method) {
