@@ -13,10 +13,7 @@ public record ChangeProductCommand(String name, BigDecimal price) {
             in.reject("name", "name or price is required");
             in.reject("price", "name or price is required");
         }
-        String name = in.optionalText("name", Product.MAX_NAME_LENGTH);
-        if (name != null && !Product.isAllowedName(name)) {
-            in.reject("name", "may hold letters, digits, spaces and . , ' & ( ) / + # - only");
-        }
+        String name = AddProductCommand.name(in, false);
         BigDecimal price = in.optionalDecimal("price", BigDecimal.ZERO, Product.MAX_PRICE, 2);
         in.validate();
         return new ChangeProductCommand(name, price);

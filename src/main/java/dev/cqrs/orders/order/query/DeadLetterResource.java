@@ -1,6 +1,7 @@
 package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.QueryParams;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.problem.ConflictException;
@@ -45,17 +46,7 @@ public class DeadLetterResource {
         if (state != null && !STATES.contains(state)) {
             throw new InvalidInputException(List.of(new FieldError("state", "must be one of retrying, dead, waiting")));
         }
-        int max = 100;
-        if (limit != null) {
-            try {
-                max = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                max = -1;
-            }
-            if (max < 1 || max > 1000) {
-                throw new InvalidInputException(List.of(new FieldError("limit", "must be an integer from 1 to 1000")));
-            }
-        }
+        int max = (int) QueryParams.wholeNumber("limit", limit, 100, 1, 1000);
         JsonArrayBuilder items = JsonSupport.array();
         parked.list(state, max).forEach(items::add);
         return JsonSupport.object().add("items", items).build();

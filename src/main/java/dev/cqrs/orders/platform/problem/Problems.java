@@ -34,4 +34,19 @@ public final class Problems {
     public static Response of(DomainException e) {
         return response(e.status(), e.kind(), e.title(), e.getMessage(), e.errors());
     }
+
+    /** The problem kind of an HTTP status that no domain exception names (the runtime's and the container's own answers). */
+    public static String kindOf(int status) {
+        return switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "rate-limited";
+            default -> status >= 500 ? "server-error" : "bad-request";
+        };
+    }
 }

@@ -20,7 +20,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         Response.StatusType statusType = Response.Status.fromStatusCode(status);
         String title = statusType != null ? statusType.getReasonPhrase() : "HTTP " + status;
         String detail = status == 401 ? "a valid bearer token is required (Authorization: Bearer <JWT>)" : null;
-        Response problem = Problems.response(status, kindOf(status), title, detail, List.of());
+        Response problem = Problems.response(status, Problems.kindOf(status), title, detail, List.of());
         Response.ResponseBuilder builder = Response.fromResponse(problem);
         // Keep headers the client needs (Allow on 405, Retry-After on 503).
         if (status == 401) {
@@ -33,19 +33,5 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             }
         }
         return builder.build();
-    }
-
-    private static String kindOf(int status) {
-        return switch (status) {
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            case 429 -> "rate-limited";
-            default -> status >= 500 ? "server-error" : "bad-request";
-        };
     }
 }

@@ -126,7 +126,7 @@ public class AuditLog {
         String bounded = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "…" : text;
         StringBuilder out = new StringBuilder(bounded.length());
         bounded.codePoints().forEach(c -> out.appendCodePoint(
-                c == 0 || Character.isSurrogate((char) c) && c <= 0xFFFF ? '\uFFFD' : c));
+                c == 0 || Character.getType(c) == Character.SURROGATE ? '\uFFFD' : c));
         return out.toString();
     }
 }

@@ -66,9 +66,8 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
             return;
         }
         request.setProperty(CORRELATION_PROPERTY, metadata.commandId());
-        Principal principal = request.getSecurityContext().getUserPrincipal();
-        if (principal != null) {
-            metadata.principal(principal.getName());
+        if (caller != null) {
+            metadata.principal(caller.getName());
         }
         metadata.request(request.getMethod(), "/" + request.getUriInfo().getPath());
         metadata.commandType(commandType(resource.getResourceClass(), resource.getResourceMethod()));

@@ -57,15 +57,8 @@ public class ErrorPageServlet extends HttpServlet {
             case 413 -> "Payload too large";
             default -> status >= 500 ? "Server error" : "Request refused";
         };
-        String kind = switch (status) {
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 413 -> "payload-too-large";
-            default -> status >= 500 ? "server-error" : "bad-request";
-        };
         var body = JsonSupport.object()
-                .add("type", "urn:cqrs-orders:problem:" + kind)
+                .add("type", "urn:cqrs-orders:problem:" + Problems.kindOf(status))
                 .add("title", title)
                 .add("status", status);
         if (status == 401) {

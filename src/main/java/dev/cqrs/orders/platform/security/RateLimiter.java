@@ -33,7 +33,15 @@ public class RateLimiter {
     }
 
     private final Map<String, Limit> limitsByRole = new LinkedHashMap<>();
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    /** A principal's bucket and the limit it was made with. */
+    private record Metered(Bucket bucket, Limit limit) {
+
+        boolean isFull() {
+            return bucket.getAvailableTokens() >= limit.burst();
+        }
+    }
+
+    private final ConcurrentHashMap<String, Metered> buckets = new ConcurrentHashMap<>();
 
     @PostConstruct
     void readLimits() {
@@ -73,13 +81,13 @@ public class RateLimiter {
      */
     public long tryTake(String principal, Limit limit) {
         if (buckets.size() > SWEEP_ABOVE) {
-            // Full buckets are the same as new ones: forget them.
-            buckets.values().removeIf(b -> b.getAvailableTokens() >= limit.burst());
+            // Full buckets are the same as new ones: forget them (each against its own limit).
+            buckets.values().removeIf(Metered::isFull);
         }
-        Bucket bucket = buckets.computeIfAbsent(principal + '\n' + limit, k -> Bucket.builder()
+        Metered metered = buckets.computeIfAbsent(principal + '\n' + limit, k -> new Metered(Bucket.builder()
                 .addLimit(l -> l.capacity(limit.burst()).refillGreedy(limit.perSecond(), Duration.ofSeconds(1)))
-                .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+                .build(), limit));
+        ConsumptionProbe probe = metered.bucket().tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
     }
 }
