@@ -61,14 +61,6 @@ public record EventEnvelope(
 
     /** The event in the current row, from {@link #COLUMNS} starting at column {@code first}. */
     public static EventEnvelope fromRow(ResultSet rs, int first) throws SQLException {
-        return withoutData(rs, first).withData(JsonSupport.parseObject(rs.getString(first + 9)));
-    }
-
-    /**
-     * The event in the current row without its {@code data} (left {@code null}; the JSON text is
-     * column {@code first + 9}): for readers that parse the data on another thread.
-     */
-    public static EventEnvelope withoutData(ResultSet rs, int first) throws SQLException {
         return new EventEnvelope(
                 Jdbc.uuid(rs, first),
                 rs.getString(first + 1),
@@ -79,13 +71,7 @@ public record EventEnvelope(
                 Jdbc.uuid(rs, first + 6),
                 rs.getString(first + 7),
                 rs.getInt(first + 8),
-                null);
-    }
-
-    /** This event with {@code data} as its data. */
-    public EventEnvelope withData(JsonObject newData) {
-        return new EventEnvelope(eventId, type, aggregateType, aggregateId, sequence, occurredAt, commandId, principal,
-                schemaVersion, newData);
+                JsonSupport.parseObject(rs.getString(first + 9)));
     }
 
     public static EventEnvelope fromJson(String text) {

@@ -80,6 +80,14 @@ public class EventLog {
             SELECT %s FROM events e WHERE e.aggregate_type = ? ORDER BY e.aggregate_id, e.sequence"""
             .formatted(EventEnvelope.COLUMNS);
 
+    /**
+     * What a fold needs of the events of one aggregate type, and no more: no {@code event_id},
+     * {@code command_id} or {@code principal} (a third fewer columns to send and decode).
+     */
+    private static final String OF_TYPE_TO_FOLD = """
+            SELECT e.type, e.aggregate_id, e.sequence, e.occurred_at, e.schema_version, e.data::text
+            FROM events e WHERE e.aggregate_type = ? ORDER BY e.aggregate_id, e.sequence""";
+
     private static final String OF_TYPE_WITH_POSITIONS = """
             SELECT l.global_position, %s
             FROM events e LEFT JOIN event_log l ON l.aggregate_id = e.aggregate_id AND l.sequence = e.sequence
@@ -240,17 +248,20 @@ public class EventLog {
 
         /**
          * Every event of an aggregate type, in batches that each hold whole aggregates (each
-         * aggregate's events in sequence). The sort runs with {@code work_mem} raised for this
+         * aggregate's events in sequence), as a fold needs them: {@code eventId}, {@code commandId}
+         * and {@code principal} are left null. The sort runs with {@code work_mem} raised for this
          * transaction only ({@link #SORT_MEMORY}): with the default 4 MB, sorting a million events
          * spills to disk.
          */
-        public void ofTypeInBatches(String aggregateType, BatchSink sink) throws SQLException {
+        public void ofTypeToFold(String aggregateType, BatchSink sink) throws SQLException {
             Jdbc.query(connection, "SELECT set_config('work_mem', ?, true)", SORT_MEMORY);
-            stream(List.of(new Part(connection, OF_TYPE, aggregateType)), sink);
+            stream(List.of(new Part(connection, OF_TYPE_TO_FOLD, rs -> new EventEnvelope(null, rs.getString(1),
+                    aggregateType, Jdbc.uuid(rs, 2), rs.getInt(3), Jdbc.instant(rs, 4), null, null, rs.getInt(5),
+                    JsonSupport.parseObject(rs.getString(6))), aggregateType)), sink);
         }
 
         private void stream(String sql, Sink sink, Object... parameters) throws SQLException {
-            stream(List.of(new Part(connection, sql, parameters)), batch -> {
+            stream(List.of(new Part(connection, sql, rs -> EventEnvelope.fromRow(rs, 1), parameters)), batch -> {
                 for (EventEnvelope event : batch) {
                     sink.accept(event);
                 }
@@ -301,8 +312,14 @@ public class EventLog {
         }
     }
 
+    /** Makes the event of a result set's current row. */
+    @FunctionalInterface
+    private interface RowReader {
+        EventEnvelope read(ResultSet rs) throws SQLException;
+    }
+
     /** One query of a {@link Snapshot}'s stream, on its connection. */
-    private record Part(Connection connection, String sql, Object... parameters) { }
+    private record Part(Connection connection, String sql, RowReader rows, Object... parameters) { }
 
     private static void read(Part part, BlockingQueue<List<EventEnvelope>> batches, AtomicBoolean stopped)
             throws SQLException, InterruptedException {
@@ -312,8 +329,7 @@ public class EventLog {
             try (ResultSet rs = statement.executeQuery()) {
                 List<EventEnvelope> batch = new ArrayList<>(RAW_BATCH);
                 while (rs.next()) {
-                    EventEnvelope event = EventEnvelope.withoutData(rs, 1)
-                            .withData(JsonSupport.parseObject(rs.getString(10)));
+                    EventEnvelope event = part.rows().read(rs);
                     if (batch.size() >= RAW_BATCH
                             && !batch.get(batch.size() - 1).aggregateId().equals(event.aggregateId())) {
                         if (!hand(batches, batch, stopped)) {

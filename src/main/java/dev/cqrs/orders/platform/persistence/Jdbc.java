@@ -111,10 +111,18 @@ public final class Jdbc {
         return text == null ? null : UUID.fromString(text);
     }
 
-    /** A timestamptz column as an instant (not {@code getObject(column, OffsetDateTime.class)}: see {@link #uuid}). */
+    /**
+     * A timestamptz column as an instant: its text, read by {@link TimestampText}, or where that
+     * declines, the driver's {@code getTimestamp}. (Not {@code getObject(column, OffsetDateTime.class)}:
+     * see {@link #uuid}.)
+     */
     public static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp timestamp = rs.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toInstant();
+        String text = rs.getString(column);
+        if (text == null) {
+            return null;
+        }
+        Instant instant = TimestampText.parse(text);
+        return instant != null ? instant : rs.getTimestamp(column).toInstant();
     }
 
     public static void bind(PreparedStatement statement, Object... parameters) throws SQLException {

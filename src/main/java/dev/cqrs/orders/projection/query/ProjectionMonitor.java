@@ -57,7 +57,11 @@ public class ProjectionMonitor {
 
     private static final Logger LOG = Logger.getLogger(ProjectionMonitor.class.getName());
     private static final String READ_MODELS = "read_models";
-    private static final int BATCH = 10_000;
+    // A check reads the entries after the position in batches that start small and double while
+    // every entry is applied: a position held back by one missing event (parked, in the broker)
+    // costs one small read a second, not 10,000 entries and their views' versions.
+    private static final int FIRST_BATCH = 100;
+    private static final int LARGEST_BATCH = 10_000;
 
     private static final String SAVE = """
             INSERT INTO projection_positions AS p (name, position, updated_at) VALUES (?, ?, clock_timestamp())
@@ -116,8 +120,9 @@ public class ProjectionMonitor {
         }
         EventLog.Head head = eventLog.head();
         EventLog.Entry firstMissing = null;
-        while (firstMissing == null && position < head.position()) {
-            List<EventLog.Entry> entries = eventLog.entriesAfter(position, BATCH);
+        for (int batch = FIRST_BATCH; firstMissing == null && position < head.position();
+                batch = Math.min(2 * batch, LARGEST_BATCH)) {
+            List<EventLog.Entry> entries = eventLog.entriesAfter(position, batch);
             if (entries.isEmpty()) {
                 break;
             }

@@ -206,7 +206,7 @@ public class ProjectionRebuilds {
                 snapshot.ofType(CustomerEvents.AGGREGATE_TYPE, sink);
                 if (view == ViewTables.ORDER_VIEWS) {
                     fold.takeChangedOrders();
-                    snapshot.ofTypeInBatches(OrderEvents.AGGREGATE_TYPE, events -> {
+                    snapshot.ofTypeToFold(OrderEvents.AGGREGATE_TYPE, events -> {
                         for (EventEnvelope event : events) {
                             sink.accept(event);
                         }
