@@ -158,26 +158,26 @@ public enum ViewTables {
             case ORDER_VIEWS -> {
                 List<OrderRow> rows = (List<OrderRow>) batch;
                 arrays(statement, rows,
-                        column("uuid", r -> r.orderId), column("uuid", r -> r.userId), column("uuid", r -> r.productId),
-                        column("int4", r -> r.quantity), column("text", r -> r.status),
-                        column("int8", r -> micros(r.createdAt)), column("text", r -> r.productName),
-                        column("text", r -> r.userEmail), column("numeric", r -> r.unitPrice),
-                        column("numeric", r -> r.totalPrice), column("int4", r -> r.version),
-                        column("int8", r -> micros(r.updatedAt)), column("int4", r -> r.productVersion),
-                        column("int4", r -> r.userVersion));
+                        plain(r -> r.orderId), plain(r -> r.userId), plain(r -> r.productId),
+                        plain(r -> r.quantity), text(r -> r.status),
+                        plain(r -> micros(r.createdAt)), text(r -> r.productName),
+                        text(r -> r.userEmail), plain(r -> r.unitPrice),
+                        plain(r -> r.totalPrice), plain(r -> r.version),
+                        plain(r -> micros(r.updatedAt)), plain(r -> r.productVersion),
+                        plain(r -> r.userVersion));
             }
             case PRODUCT_VIEWS -> {
                 List<ProductRow> rows = (List<ProductRow>) batch;
                 arrays(statement, rows,
-                        column("uuid", r -> r.productId), column("text", r -> r.name),
-                        column("numeric", r -> r.price), column("int4", r -> r.version),
-                        column("int8", r -> micros(r.createdAt)), column("int8", r -> micros(r.updatedAt)));
+                        plain(r -> r.productId), text(r -> r.name),
+                        plain(r -> r.price), plain(r -> r.version),
+                        plain(r -> micros(r.createdAt)), plain(r -> micros(r.updatedAt)));
             }
             case USER_VIEWS -> {
                 List<UserRow> rows = (List<UserRow>) batch;
                 arrays(statement, rows,
-                        column("uuid", r -> r.userId), column("text", r -> r.email), column("int4", r -> r.version),
-                        column("int8", r -> micros(r.createdAt)), column("int8", r -> micros(r.updatedAt)));
+                        plain(r -> r.userId), text(r -> r.email), plain(r -> r.version),
+                        plain(r -> micros(r.createdAt)), plain(r -> micros(r.updatedAt)));
             }
         }
     }
@@ -185,8 +185,14 @@ public enum ViewTables {
     /** A column of rows, as its values' text: quoted (as strings must be) or plain (uuids, numbers, times). */
     private record Column<R>(boolean quoted, Function<R, Object> value) { }
 
-    private static <R> Column<R> column(String type, Function<R, Object> value) {
-        return new Column<>(type.equals("text"), value);
+    /** A text column: each value in double quotes. */
+    private static <R> Column<R> text(Function<R, Object> value) {
+        return new Column<>(true, value);
+    }
+
+    /** A uuid, number or {@link #micros} column: values as they print, nothing to escape. */
+    private static <R> Column<R> plain(Function<R, Object> value) {
+        return new Column<>(false, value);
     }
 
     /**
