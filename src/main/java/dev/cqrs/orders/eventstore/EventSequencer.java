@@ -1,6 +1,7 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -76,7 +77,7 @@ public class EventSequencer {
             WHERE id = 1
             RETURNING position""".formatted(NEW_EVENTS);
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     @Resource

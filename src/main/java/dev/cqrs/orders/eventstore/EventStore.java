@@ -5,6 +5,7 @@ import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.events.PendingEvent;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.security.AuditLog;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import dev.cqrs.orders.platform.problem.ConflictException;
@@ -57,7 +58,7 @@ public class EventStore {
     // Plain JDBC on the persistence unit's data source: inside the command's JTA transaction the
     // pool hands out the same connection as JPA's, so the events commit with the entity. (Hibernate
     // parsed the native statement anew at every call: a tenth of the CPU under load, JFR.)
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     @Inject

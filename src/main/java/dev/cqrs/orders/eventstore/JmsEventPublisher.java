@@ -2,6 +2,7 @@ package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +47,7 @@ public class JmsEventPublisher implements EventPublisher {
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     static final String GROUP_ID = "JMSXGroupID";
 
-    @Resource(lookup = "jms/cqrs-events")
+    @Resource(lookup = Resources.BROKER)
     ConnectionFactory connectionFactory;
 
     @Inject

@@ -3,6 +3,7 @@ package dev.cqrs.orders.eventstore;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,7 +72,7 @@ public class OutboxRelay {
     @Resource
     ManagedThreadFactory threads;
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     @Inject

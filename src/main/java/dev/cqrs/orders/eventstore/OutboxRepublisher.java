@@ -2,6 +2,7 @@ package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.events.EventRepublisher;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,7 +29,7 @@ public class OutboxRepublisher implements EventRepublisher {
             FROM events WHERE aggregate_id = ? AND sequence BETWEEN ? AND ?
             ON CONFLICT (aggregate_id, sequence) DO NOTHING""";
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     @Inject

@@ -11,7 +11,9 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * {@code GET /}: where the collections are. No database work, so it also measures what the HTTP
- * stack alone costs (the benchmarks' ceiling for every endpoint).
+ * stack alone costs (the benchmarks' ceiling for every endpoint). Readiness is not linked: where it
+ * is served depends on the server (Payara Micro: {@code /health/ready} on this port; WildFly: on
+ * its management interface, README "Servers").
  */
 @ApplicationScoped
 @PermitAll
@@ -22,8 +24,6 @@ public class ApiRootResource {
             .add("orders", "/orders")
             .add("products", "/products")
             .add("users", "/users")
-            .add("health", "/health/ready")
-            .add("metrics", "/metrics")
             .add("openapi", "/openapi")
             .build();
 

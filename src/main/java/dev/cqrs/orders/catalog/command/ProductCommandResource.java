@@ -3,6 +3,7 @@ package dev.cqrs.orders.catalog.command;
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.command.Idempotency;
+import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.security.Roles;
@@ -42,7 +43,7 @@ public class ProductCommandResource {
     @RolesAllowed(Roles.ADMIN)
     public Response add(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         AddProductCommand command = AddProductCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "POST", uriInfo.getPath(), body,
+        return idempotency.run(key, "POST", RequestPath.of(uriInfo), body,
                 () -> CommandResponses.created(uriInfo, "products", "product_id", addProduct.handle(command)));
     }
 
@@ -55,7 +56,7 @@ public class ProductCommandResource {
         UUID id = PathIds.uuid("product_id", productId);
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeProductCommand command = ChangeProductCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "PUT", uriInfo.getPath(), body,
+        return idempotency.run(key, "PUT", RequestPath.of(uriInfo), body,
                 () -> CommandResponses.ok("product_id", changeProduct.handle(id, expected, command)));
     }
 }

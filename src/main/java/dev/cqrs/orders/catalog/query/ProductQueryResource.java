@@ -3,6 +3,7 @@ package dev.cqrs.orders.catalog.query;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import jakarta.annotation.Resource;
 import dev.cqrs.orders.platform.security.Roles;
@@ -37,7 +38,7 @@ public class ProductQueryResource {
                 FROM counter_deltas WHERE product_id = p.product_id) AS d
             WHERE p.product_id = ?""";
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @GET

@@ -3,6 +3,7 @@ package dev.cqrs.orders.customer.command;
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.command.Idempotency;
+import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,7 @@ public class CustomerCommandResource {
     @RolesAllowed(Roles.ADMIN)
     public Response register(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         RegisterCustomerCommand command = RegisterCustomerCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "POST", uriInfo.getPath(), body,
+        return idempotency.run(key, "POST", RequestPath.of(uriInfo), body,
                 () -> CommandResponses.created(uriInfo, "users", "user_id", customers.handle(command)));
     }
 
@@ -65,7 +66,7 @@ public class CustomerCommandResource {
         }
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeEmailCommand command = ChangeEmailCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "PUT", uriInfo.getPath(), body,
+        return idempotency.run(key, "PUT", RequestPath.of(uriInfo), body,
                 () -> CommandResponses.ok("user_id", customers.changeEmail(id, expected, command)));
     }
 }

@@ -3,6 +3,7 @@ package dev.cqrs.orders.customer.query;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import jakarta.annotation.Resource;
 import dev.cqrs.orders.platform.security.Caller;
@@ -45,7 +46,7 @@ public class UserQueryResource {
                 FROM counter_deltas WHERE user_id = u.user_id) AS d
             WHERE u.user_id = ?""";
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject

@@ -4,6 +4,7 @@ import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
 import dev.cqrs.orders.platform.command.Idempotency;
+import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.problem.ForbiddenFieldException;
@@ -58,7 +59,7 @@ public class OrderCommandResource {
         if (!caller.mayAccess(command.userId())) {
             throw new ForbiddenFieldException("user_id", "customers place orders for themselves only");
         }
-        return idempotency.run(key, "POST", uriInfo.getPath(), body,
+        return idempotency.run(key, "POST", RequestPath.of(uriInfo), body,
                 () -> CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command)));
     }
 
@@ -72,7 +73,7 @@ public class OrderCommandResource {
         UUID id = PathIds.uuid("order_id", orderId);
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeQuantityCommand command = ChangeQuantityCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "PUT", uriInfo.getPath(), body, () -> CommandResponses.ok("order_id",
+        return idempotency.run(key, "PUT", RequestPath.of(uriInfo), body, () -> CommandResponses.ok("order_id",
                 changeOrder.changeQuantity(id, expected, command.quantity())));
     }
 
@@ -105,7 +106,7 @@ public class OrderCommandResource {
         UUID id = PathIds.uuid("order_id", orderId);
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         // The body, if any, is not read: the fingerprint is the method and the path.
-        return idempotency.run(key, "POST", uriInfo.getPath(), null,
+        return idempotency.run(key, "POST", RequestPath.of(uriInfo), null,
                 () -> CommandResponses.ok("order_id", command.apply(id, expected)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.cqrs.orders.order.command;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.UnknownReferenceException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,7 @@ public class OrderReferences {
             LEFT JOIN customers c ON c.user_id = ?""";
 
     // JDBC on the write unit's data source: the same connection as the command's JPA work.
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     /** The product and customer as they are now; 422 naming the field when either does not exist. */

@@ -1,6 +1,7 @@
 package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -60,7 +61,7 @@ public class CounterFold {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject

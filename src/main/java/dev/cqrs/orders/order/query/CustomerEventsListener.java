@@ -10,7 +10,6 @@ import jakarta.ejb.MessageDriven;
         @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
         // Concurrent sessions; each holds a read_db connection while it projects (pool: 24).
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2"),
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-ra"),
 })
 public class CustomerEventsListener extends OrderViewsListener {
 }

@@ -3,6 +3,7 @@ package dev.cqrs.orders.order.query;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,7 +95,7 @@ public class ParkedEvents {
                    last_error = ?
             WHERE aggregate_id = ? AND state = 'waiting'""";
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject

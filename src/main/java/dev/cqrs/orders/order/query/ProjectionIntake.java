@@ -1,7 +1,6 @@
 package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.events.EventEnvelope;
-import dev.cqrs.orders.platform.metrics.ProjectionMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
@@ -28,9 +27,6 @@ public class ProjectionIntake {
     @Inject
     ParkedEvents parked;
 
-    @Inject
-    ProjectionMetrics metrics;
-
     /** What a catch-up did: how many events it applied, and the failure that stopped it, if any. */
     public record CatchUp(int applied, ProjectionFailure failure) {
     }
@@ -53,9 +49,6 @@ public class ProjectionIntake {
                 throw e;
             }
             return;
-        }
-        if (outcome == ReadModels.Outcome.APPLIED || outcome == ReadModels.Outcome.APPLIED_WITH_WAITING) {
-            metrics.applied("order_views", event);
         }
         if (outcome == ReadModels.Outcome.APPLIED_WITH_WAITING) {
             catchUp(event.aggregateId(), false);

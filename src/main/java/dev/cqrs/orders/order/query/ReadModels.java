@@ -8,6 +8,7 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.projection.query.ProjectionRebuilds;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +61,7 @@ public class ReadModels {
     private static final String ORDER_VERSION = "SELECT version FROM order_views WHERE order_id = ?";
 
     // Plain JDBC in the projection's JTA transaction (the statements are all hand-written SQL).
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject

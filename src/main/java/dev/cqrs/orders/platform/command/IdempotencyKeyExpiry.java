@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.command;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -38,7 +39,7 @@ public class IdempotencyKeyExpiry {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     @Inject

@@ -2,6 +2,7 @@ package dev.cqrs.orders.platform.command;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.IdempotencyKeyReusedException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +39,7 @@ public class IdempotencyStore {
             UPDATE idempotency_keys SET status = ?, location = ?, body = ?
             WHERE principal = ? AND idempotency_key = ?""";
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     @Inject

@@ -2,6 +2,7 @@ package dev.cqrs.orders.platform.events;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -145,7 +146,7 @@ public class EventLog {
         }
     }
 
-    @Resource(lookup = "jdbc/cqrs-events")
+    @Resource(lookup = Resources.EVENT_STORE)
     DataSource eventStore;
 
     @Inject

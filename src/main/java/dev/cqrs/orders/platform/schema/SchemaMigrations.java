@@ -1,5 +1,6 @@
 package dev.cqrs.orders.platform.schema;
 
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -32,10 +33,10 @@ public class SchemaMigrations {
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     private volatile boolean migrated;

@@ -2,6 +2,7 @@ package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -30,7 +31,7 @@ public class AuditLog {
             INSERT INTO audit_log (principal, command_type, method, path, aggregate_id, status, outcome, correlation_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
-    @Resource(lookup = "jdbc/cqrs-write")
+    @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
 
     /** One audit row, as {@code GET /admin/audit} answers it. */

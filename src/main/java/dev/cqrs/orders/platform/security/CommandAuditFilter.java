@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.problem.Problems;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,7 +70,7 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
         if (caller != null) {
             metadata.principal(caller.getName());
         }
-        metadata.request(request.getMethod(), "/" + request.getUriInfo().getPath());
+        metadata.request(request.getMethod(), "/" + RequestPath.of(request.getUriInfo()));
         metadata.commandType(commandType(resource.getResourceClass(), resource.getResourceMethod()));
         MultivaluedMap<String, String> path = request.getUriInfo().getPathParameters();
         ID_PARAMETERS.stream().map(path::getFirst).filter(v -> v != null).findFirst().ifPresent(metadata::aggregateId);
@@ -89,7 +90,7 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
             // A pre-matching refusal (an oversized body): the request filter above never ran.
             Principal principal = request.getSecurityContext().getUserPrincipal();
             metadata.principal(principal == null ? CommandMetadata.ANONYMOUS : principal.getName());
-            metadata.request(request.getMethod(), "/" + request.getUriInfo().getPath());
+            metadata.request(request.getMethod(), "/" + RequestPath.of(request.getUriInfo()));
         }
         audit.record(metadata.principal(), metadata.commandType(), metadata.method(), metadata.path(),
                 metadata.aggregateId(), response.getStatus(), metadata.commandId());

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
  * {@code cqrs.projection.lag-bound-seconds} (30): {@code lagging}. Always UP: readiness is about
  * taking commands and serving queries, and a backlog (after a restart, during a broker outage)
  * does neither harm; taking the instance out of service would not make the views catch up sooner.
- * Alert on {@code lagging} or on the {@code cqrs_projection_lag_seconds} metric instead.
+ * Alert on {@code lagging} (or on {@code lag_seconds} of {@code GET /admin/projections}) instead.
  */
 @Readiness
 @ApplicationScoped

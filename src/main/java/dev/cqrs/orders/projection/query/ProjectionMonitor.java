@@ -5,6 +5,7 @@ import dev.cqrs.orders.customer.events.CustomerEvents;
 import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -34,8 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * How far the live read models trail the event store. Every {@code cqrs.projection.monitor-interval-ms}
@@ -45,8 +44,9 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code user_views}). An event the views do not have yet (in the outbox, in the broker, parked)
  * stops the position there. Lag: the events after the position ({@code lag_events}) and the age of
  * the first of them ({@code lag_seconds}). Kept in read_db ({@code projection_positions}), so a
- * restart goes on from there; at {@code /metrics} as {@code cqrs_projection_lag_seconds} and
- * {@code cqrs_projection_lag_events} per view.
+ * restart goes on from there. Reported per view by {@code GET /admin/projections} and in the
+ * readiness data ({@link ProjectionLagCheck}), on every server: MicroProfile Metrics is not
+ * portable (WildFly no longer ships it).
  */
 @Startup
 @Singleton
@@ -73,7 +73,7 @@ public class ProjectionMonitor {
         static final Lag UNKNOWN = new Lag(0, 0, 0, 0, 0, null);
     }
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject
@@ -81,9 +81,6 @@ public class ProjectionMonitor {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
-
-    @Inject
-    MetricRegistry metrics;
 
     @Inject
     @ConfigProperty(name = "cqrs.projection.monitor-interval-ms", defaultValue = "1000")
@@ -95,10 +92,6 @@ public class ProjectionMonitor {
 
     @PostConstruct
     void start() {
-        for (String view : ProjectionRebuilds.NAMES) {
-            metrics.gauge("cqrs_projection_lag_seconds", this, monitor -> monitor.lag.lagSeconds(), new Tag("view", view));
-            metrics.gauge("cqrs_projection_lag_events", this, monitor -> monitor.lag.lagEvents(), new Tag("view", view));
-        }
         runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "measuring projection lag", this::check), 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 

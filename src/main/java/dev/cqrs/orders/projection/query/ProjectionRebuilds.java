@@ -6,6 +6,7 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.events.EventEnvelope;
 import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -103,7 +104,7 @@ public class ProjectionRebuilds {
         FROM order_views GROUP BY product_id"""
     };
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Resource

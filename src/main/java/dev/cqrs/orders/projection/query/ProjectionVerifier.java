@@ -6,6 +6,7 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.events.EventLog;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.projection.query.ReadModelFold.OrderRow;
 import dev.cqrs.orders.projection.query.ReadModelFold.ProductRow;
 import dev.cqrs.orders.projection.query.ReadModelFold.UserRow;
@@ -43,7 +44,7 @@ public class ProjectionVerifier {
 
     private static final int LISTED = 1_000;
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject

@@ -2,6 +2,7 @@ package dev.cqrs.orders.projection.query;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.security.Roles;
@@ -41,7 +42,7 @@ public class ProjectionsResource {
                    state = 'rebuilding' AND heartbeat_at > clock_timestamp() - make_interval(secs => ?)
             FROM projection_rebuilds""";
 
-    @Resource(lookup = "jdbc/cqrs-read")
+    @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
     @Inject
