@@ -3,6 +3,7 @@
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 ARTEMIS_VERSION=2.40.0
+WILDFLY_VERSION=39.0.1.Final
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -190,12 +191,13 @@ payara_command() {
     "$@")
 }
 
-# wait_until_ready BASE_URL PID SECONDS LOG_FILE: waits until /health/ready answers 200 with the
-# application's own readiness checks in it. Payara Micro 6 answers UP with no checks at all in the
-# moment between the resource adapter's start and the WAR's, so a bare 200 is not enough. Fails
-# early when the log shows that the application did not deploy (Micro itself keeps running).
+# wait_until_ready HEALTH_BASE_URL PID SECONDS FAILED_TEST...: waits until HEALTH_BASE_URL/health/ready
+# answers 200 with the application's own readiness checks in it (Payara Micro 6 answers UP with no
+# checks at all in the moment between the resource adapter's start and the WAR's, so a bare 200 is
+# not enough). Fails early when PID has exited or the command FAILED_TEST... succeeds: the server
+# keeps running when the application did not deploy.
 wait_until_ready() {
-  local url=$1/health/ready pid=$2 seconds=$3 logfile=$4 body check
+  local url=$1/health/ready pid=$2 seconds=$3 body check; shift 3
   local deadline=$((SECONDS + seconds))
   while :; do
     if body=$(curl -fsS --max-time 5 "$url" 2>/dev/null); then
@@ -205,8 +207,58 @@ wait_until_ready() {
       [ -n "$body" ] && return 0
     fi
     kill -0 "$pid" 2>/dev/null || return 1
-    ! grep -q 'Exception while loading the app' "$logfile" || return 1
+    ! "$@" || return 1
     [ $SECONDS -lt $deadline ] || return 1
     sleep 0.5
   done
+}
+
+# --- WildFly (./run --server wildfly, the tests on WildFly) ----------------------------------
+
+# ensure_wildfly PARENT_DIR: unpacks WildFly (wildfly-dist from Maven Central, which the build copies
+# to target/server) into PARENT_DIR once, and configures it the WildFly way: the JBoss CLI scripts
+# server-config/wildfly/configure-*.cli, applied offline (embedded server) to a copy of
+# standalone-full.xml named standalone-cqrs.xml. Done again whenever those scripts or the JDBC
+# driver change; the scripts are idempotent, but a fresh copy keeps steps of removed lines from
+# lingering. Sets WILDFLY_HOME. Addresses and passwords are not in the configuration: it reads them
+# from the environment (CQRS_*) when the server starts.
+ensure_wildfly() {
+  local parent=$1 stamp script
+  WILDFLY_HOME=$parent/wildfly-$WILDFLY_VERSION
+  if [ ! -f "$WILDFLY_HOME/jboss-modules.jar" ]; then
+    log "unpacking WildFly $WILDFLY_VERSION into $parent"
+    mkdir -p "$parent"
+    tar -xzf "$PROJECT_DIR/target/server/wildfly-dist.tar.gz" -C "$parent"
+  fi
+  stamp=$(cat "$PROJECT_DIR"/server-config/wildfly/configure-*.cli "$PROJECT_DIR/target/server/postgresql.jar" | md5sum | cut -c1-32)
+  [ "$(cat "$WILDFLY_HOME/.cqrs-configured" 2>/dev/null)" = "$stamp" ] && return 0
+  log "configuring WildFly with server-config/wildfly/configure-*.cli"
+  cp "$WILDFLY_HOME/standalone/configuration/standalone-full.xml" "$WILDFLY_HOME/standalone/configuration/standalone-cqrs.xml"
+  rm -rf "$WILDFLY_HOME/modules/org/postgresql"
+  script=$WILDFLY_HOME/cqrs-configure.cli
+  { echo 'embed-server --std-out=discard --server-config=standalone-cqrs.xml'
+    cat "$PROJECT_DIR"/server-config/wildfly/configure-*.cli
+    echo 'stop-embedded-server'; } >"$script"
+  echo "cqrs.postgresql.jar=$PROJECT_DIR/target/server/postgresql.jar" >"$WILDFLY_HOME/cqrs-configure.properties"
+  JAVA_OPTS='' "$WILDFLY_HOME/bin/jboss-cli.sh" --properties="$WILDFLY_HOME/cqrs-configure.properties" \
+      --file="$script" >"$WILDFLY_HOME/cqrs-configure.log" 2>&1 ||
+    { tail -30 "$WILDFLY_HOME/cqrs-configure.log" >&2; die "configuring WildFly failed (log: $WILDFLY_HOME/cqrs-configure.log)"; }
+  echo "$stamp" >"$WILDFLY_HOME/.cqrs-configured"
+}
+
+# wildfly_command HTTP_PORT MANAGEMENT_PORT BASE_DIR: the command line of a WildFly instance of
+# WILDFLY_HOME (see ensure_wildfly) in its own base directory (configuration copied fresh from the
+# home at every start; data, log and deployments kept), HTTP and management on 127.0.0.1 at the given
+# ports. standalone.sh runs the JVM in the background and relays SIGTERM/SIGINT to it, then waits for
+# it to exit; the JVM's pid goes to BASE_DIR/wildfly.pid. Sets WILDFLY_CMD.
+wildfly_command() {
+  local port=$1 management_port=$2 base=$3
+  mkdir -p "$base/deployments" "$base/configuration"
+  cp -r "$WILDFLY_HOME/standalone/configuration/." "$base/configuration/"
+  rm -f "$base/wildfly.pid"
+  WILDFLY_CMD=(env LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$base/wildfly.pid"
+    JAVA_OPTS="${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true"
+    "$WILDFLY_HOME/bin/standalone.sh" -c standalone-cqrs.xml -Djboss.server.base.dir="$base"
+    -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1
+    -Djboss.http.port="$port" -Djboss.management.http.port="$management_port")
 }
