@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cqrs.orders.testsupport.AppProcess;
 import dev.cqrs.orders.testsupport.TestDatabases;
+import dev.cqrs.orders.testsupport.TestServer;
 import dev.cqrs.orders.testsupport.TestStack;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -88,7 +89,8 @@ class FaultSuiteIT {
             products.add(system.createProduct("Fault product " + run + "-" + i, (3 + i) + ".25"));
         }
         load = new CommandLoad(FaultSuiteIT::liveInstances, customers, products, 6, 100_000);
-        report("\n## Run " + java.time.Instant.now() + (unsafe.isBlank() ? "" : " with cqrs.unsafe.disable=" + unsafe)
+        report("\n## Run " + java.time.Instant.now() + " on " + TestServer.current().displayName()
+                + (unsafe.isBlank() ? "" : " with cqrs.unsafe.disable=" + unsafe)
                 + "\n\n| fault | acknowledged | in flight at the fault | unknown outcome (committed after all) "
                 + "| lost | phantom | converged after |\n|---|---|---|---|---|---|---|");
     }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
+import dev.cqrs.orders.testsupport.TestServer;
 import dev.cqrs.orders.testsupport.Tokens;
 import org.awaitility.Awaitility;
 
@@ -61,6 +62,11 @@ final class OrderSystem {
 
     Answer get(String path) {
         return send(HttpRequest.newBuilder(resolve(path)).GET());
+    }
+
+    /** {@code GET /health/ready} of this instance, wherever its server serves it ({@link TestServer}). */
+    Answer readiness() {
+        return send(HttpRequest.newBuilder(TestServer.current().healthBase(base.getPort()).resolve("health/ready")).GET());
     }
 
     /**

@@ -15,10 +15,12 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 
 /**
- * The application as ./run starts it (Payara Micro, the built WAR at the root context, the server
- * configuration of server-config/payara-micro), as a process of its own that a test can kill with
- * SIGKILL and start again: what Arquillian's managed container does not allow. Database and broker
- * addresses come from the environment that failsafe sets (inherited).
+ * The application as ./run starts it (the built WAR at the root context, the server configuration of
+ * server-config/), as a process of its own that a test can kill with SIGKILL and start again: what
+ * Arquillian's managed container does not allow. On the server the tests run on ({@link TestServer}):
+ * Payara Micro, or WildFly (the test stack's WildFly home, {@code test.wildfly.home}, configured by
+ * scripts/test-stack with server-config/wildfly, in a base directory of this instance's own).
+ * Database and broker addresses come from the environment that failsafe sets (inherited).
  */
 public final class AppProcess {
 
@@ -29,14 +31,16 @@ public final class AppProcess {
     private final int port;
     private final Map<String, String> systemProperties;
     private final Path dir;
+    private final TestServer server = TestServer.current();
     private Process process;
+    private boolean startedBefore;
 
-    /** An instance on {@code port}; {@code systemProperties} are added to Payara Micro's (MicroProfile Config reads them). */
+    /** An instance on {@code port}; {@code systemProperties} are added to the server's (MicroProfile Config reads them). */
     public AppProcess(String name, int port, Map<String, String> systemProperties) {
         this.name = name;
         this.port = port;
         this.systemProperties = systemProperties;
-        this.dir = Path.of("target/fault-suite", name);
+        this.dir = Path.of("target/fault-suite", server.displayName(), name);
     }
 
     public URI base() {
@@ -50,32 +54,89 @@ public final class AppProcess {
     /** Starts it and waits until its readiness checks answer UP. */
     public AppProcess start() {
         try {
-            // A fresh server root, as ./run makes: Micro would otherwise boot the old domain.xml,
-            // on which the post-boot commands fail (the resources exist) and leave them unbound.
-            deleteTree(dir.resolve("payara-root"));
             Files.createDirectories(dir);
-            Path properties = dir.resolve("system.properties");
-            List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("server-config/payara-micro/system.properties")));
-            systemProperties.forEach((key, value) -> lines.add(key + "=" + value));
-            Files.write(properties, lines);
-            List<String> command = List.of("java", "-Xms256m", "-Xmx768m", "-XX:TieredStopAtLevel=1",
-                    "-jar", SERVER.resolve("payara-micro.jar").toString(),
-                    "--nohazelcast", "--nocluster", "--disablephonehome", "--port", String.valueOf(port),
-                    "--rootdir", dir.resolve("payara-root").toString(),
-                    "--addlibs", SERVER.resolve("postgresql.jar").toString(),
-                    "--prebootcommandfile", "server-config/payara-micro/pre-boot-commands.asadmin",
-                    "--postbootcommandfile", "server-config/payara-micro/post-boot-commands.asadmin",
-                    "--systemproperties", properties.toString(),
-                    "--deploy", "target/cqrs-orders.war:/");
-            File log = dir.resolve("payara.log").toFile();
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+            ProcessBuilder builder = server == TestServer.WILDFLY ? wildfly() : payaraMicro();
+            process = builder.redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            startedBefore = true;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
         awaitReady(Duration.ofSeconds(360));
         return this;
+    }
+
+    private Path log() {
+        return dir.resolve(server.displayName() + ".log");
+    }
+
+    private ProcessBuilder payaraMicro() throws IOException {
+        // A fresh server root, as ./run makes: Micro would otherwise boot the old domain.xml,
+        // on which the post-boot commands fail (the resources exist) and leave them unbound.
+        deleteTree(dir.resolve("payara-root"));
+        Path properties = dir.resolve("system.properties");
+        List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("server-config/payara-micro/system.properties")));
+        systemProperties.forEach((key, value) -> lines.add(key + "=" + value));
+        Files.write(properties, lines);
+        return new ProcessBuilder("java", "-Xms256m", "-Xmx768m", "-XX:TieredStopAtLevel=1",
+                "-jar", SERVER.resolve("payara-micro.jar").toString(),
+                "--nohazelcast", "--nocluster", "--disablephonehome", "--port", String.valueOf(port),
+                "--rootdir", dir.resolve("payara-root").toString(),
+                "--addlibs", SERVER.resolve("postgresql.jar").toString(),
+                "--prebootcommandfile", "server-config/payara-micro/pre-boot-commands.asadmin",
+                "--postbootcommandfile", "server-config/payara-micro/post-boot-commands.asadmin",
+                "--systemproperties", properties.toString(),
+                "--deploy", "target/cqrs-orders.war:/");
+    }
+
+    /**
+     * As scripts/lib.sh's wildfly_command: standalone.sh with the JVM in the background (it relays
+     * SIGTERM and writes the JVM's pid, which {@link #kill()} needs), a base directory of this
+     * instance's own (configuration fresh from the home, data kept across restarts of the instance,
+     * as a restarted server keeps its transaction log), the WAR in its deployments folder.
+     */
+    private ProcessBuilder wildfly() throws IOException {
+        Path home = Path.of(System.getProperty("test.wildfly.home", "target/test-stack/wildfly-39.0.1.Final"));
+        Path base = dir.resolve("wildfly-base");
+        if (!startedBefore) {
+            deleteTree(base);
+        }
+        copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
+        deleteTree(base.resolve("deployments"));
+        Files.createDirectories(base.resolve("deployments"));
+        Files.copy(Path.of("target/cqrs-orders.war"), base.resolve("deployments/cqrs-orders.war"));
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
+                "-c", "standalone-cqrs.xml", "-Djboss.server.base.dir=" + base.toAbsolutePath(),
+                "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",
+                "-Djboss.http.port=" + port,
+                "-Djboss.management.http.port=" + (port + TestServer.WILDFLY_MANAGEMENT_OFFSET),
+                "-Djboss.tx.node.id=" + name));
+        systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        builder.environment().put("JBOSS_PIDFILE", pidFile().toAbsolutePath().toString());
+        builder.environment().put("JAVA_OPTS", "-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true"
+                + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true");
+        Files.deleteIfExists(pidFile());
+        return builder;
+    }
+
+    private Path pidFile() {
+        return dir.resolve("wildfly.pid");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -90,24 +151,36 @@ public final class AppProcess {
 
     /** Waits until /health/ready answers UP with the application's own checks in it. */
     public void awaitReady(Duration atMost) {
+        URI ready = server.healthBase(port).resolve("health/ready");
         Awaitility.await(name + " ready").atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " (log: " + dir
-                        + "/payara.log)");
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " (log: " + log() + ")");
             }
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(base().resolve("health/ready"))
+                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(ready)
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                return ready.statusCode() == 200 && ready.body().contains("outbox-relay")
-                        && ready.body().contains("schema-migrations");
+                return answer.statusCode() == 200 && answer.body().contains("outbox-relay")
+                        && answer.body().contains("schema-migrations");
             } catch (IOException e) {
                 return false;
             }
         });
     }
 
-    /** SIGKILL: no shutdown hook, no graceful anything. */
+    /** SIGKILL of the server's JVM: no shutdown hook, no graceful anything. */
     public void kill() {
+        if (server == TestServer.WILDFLY) {
+            // The JVM, not standalone.sh (which would relay nothing and leave the JVM running).
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile()).trim());
+                ProcessHandle.of(pid).ifPresent(jvm -> {
+                    jvm.destroyForcibly();
+                    jvm.onExit().join();
+                });
+            } catch (IOException e) {
+                throw new IllegalStateException("no pid file of " + name + ": " + pidFile(), e);
+            }
+        }
         process.destroyForcibly();
         waitForExit();
     }
