@@ -249,8 +249,9 @@ ensure_wildfly() {
 # wildfly_command HTTP_PORT MANAGEMENT_PORT BASE_DIR: the command line of a WildFly instance of
 # WILDFLY_HOME (see ensure_wildfly) in its own base directory (configuration copied fresh from the
 # home at every start; data, log and deployments kept), HTTP and management on 127.0.0.1 at the given
-# ports. standalone.sh runs the JVM in the background and relays SIGTERM/SIGINT to it, then waits for
-# it to exit; the JVM's pid goes to BASE_DIR/wildfly.pid. Sets WILDFLY_CMD.
+# ports, and a transaction node id of its own (cqrs-<port>). standalone.sh runs the JVM in the
+# background and relays SIGTERM/SIGINT to it, then waits for it to exit; the JVM's pid goes to
+# BASE_DIR/wildfly.pid. Sets WILDFLY_CMD.
 wildfly_command() {
   local port=$1 management_port=$2 base=$3
   mkdir -p "$base/deployments" "$base/configuration"
@@ -260,5 +261,6 @@ wildfly_command() {
     JAVA_OPTS="${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true"
     "$WILDFLY_HOME/bin/standalone.sh" -c standalone-cqrs.xml -Djboss.server.base.dir="$base"
     -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1
-    -Djboss.http.port="$port" -Djboss.management.http.port="$management_port")
+    -Djboss.http.port="$port" -Djboss.management.http.port="$management_port"
+    -Djboss.tx.node.id="cqrs-$port")
 }

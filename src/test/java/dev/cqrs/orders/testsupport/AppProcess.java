@@ -74,7 +74,7 @@ public final class AppProcess {
     private ProcessBuilder payaraMicro() throws IOException {
         // A fresh server root, as ./run makes: Micro would otherwise boot the old domain.xml,
         // on which the post-boot commands fail (the resources exist) and leave them unbound.
-        deleteTree(dir.resolve("payara-root"));
+        Trees.delete(dir.resolve("payara-root"));
         Path properties = dir.resolve("system.properties");
         List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("server-config/payara-micro/system.properties")));
         systemProperties.forEach((key, value) -> lines.add(key + "=" + value));
@@ -100,10 +100,10 @@ public final class AppProcess {
         Path home = Path.of(System.getProperty("test.wildfly.home", "target/test-stack/wildfly-39.0.1.Final"));
         Path base = dir.resolve("wildfly-base");
         if (!startedBefore) {
-            deleteTree(base);
+            Trees.delete(base);
         }
-        copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
-        deleteTree(base.resolve("deployments"));
+        Trees.copy(home.resolve("standalone/configuration"), base.resolve("configuration"));
+        Trees.delete(base.resolve("deployments"));
         Files.createDirectories(base.resolve("deployments"));
         Files.copy(Path.of("target/cqrs-orders.war"), base.resolve("deployments/cqrs-orders.war"));
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
@@ -126,28 +126,7 @@ public final class AppProcess {
         return dir.resolve("wildfly.pid");
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (var paths = Files.walk(root)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 
     /** Waits until /health/ready answers UP with the application's own checks in it. */
     public void awaitReady(Duration atMost) {

@@ -2,13 +2,13 @@ package dev.cqrs.orders.platform.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cqrs.orders.testsupport.Trees;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,10 +32,10 @@ class WildFlyConfigurationIT {
 
     @BeforeAll
     static void scratchHome() throws IOException {
-        deleteTree(SCRATCH);
+        Trees.delete(SCRATCH);
         Files.createDirectories(HOME.resolve("modules"));
-        copyTree(WILDFLY_HOME.resolve("bin"), HOME.resolve("bin"));
-        copyTree(WILDFLY_HOME.resolve("standalone/configuration"), HOME.resolve("standalone/configuration"));
+        Trees.copy(WILDFLY_HOME.resolve("bin"), HOME.resolve("bin"));
+        Trees.copy(WILDFLY_HOME.resolve("standalone/configuration"), HOME.resolve("standalone/configuration"));
         Files.copy(WILDFLY_HOME.resolve("jboss-modules.jar"), HOME.resolve("jboss-modules.jar"));
         Files.createSymbolicLink(HOME.resolve("modules/system"), WILDFLY_HOME.resolve("modules/system").toAbsolutePath());
         Files.copy(HOME.resolve("standalone/configuration/standalone-full.xml"), CONFIGURATION,
@@ -102,26 +102,5 @@ class WildFlyConfigurationIT {
         assertThat(process.exitValue()).as(kind + " scripts' exit status (log: " + log + ")").isZero();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (var paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 }
