@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # First figures of the transport, against a running ./run stack (issue 4 replaces this with the
 # full harness). Needs wrk (apt-get install wrk). Prints what docs/design-decisions.md quotes.
+# Payara Micro's ./run only (it asks 8080 for readiness; WildFly serves it on 9990).
 #   bench/transport-figures.sh [orders-for-lag=1000] [seconds-per-load=20]
 set -euo pipefail
 cd "$(dirname "$0")/.."

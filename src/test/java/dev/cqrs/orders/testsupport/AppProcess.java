@@ -148,8 +148,17 @@ public final class AppProcess {
 
     /** SIGKILL of the server's JVM: no shutdown hook, no graceful anything. */
     public void kill() {
+        killWildFlyJvm();
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /**
+     * On WildFly, SIGKILL to the JVM whose pid standalone.sh wrote: SIGKILL to standalone.sh itself
+     * would relay nothing and leave the JVM running.
+     */
+    private void killWildFlyJvm() {
         if (server == TestServer.WILDFLY) {
-            // The JVM, not standalone.sh (which would relay nothing and leave the JVM running).
             try {
                 long pid = Long.parseLong(Files.readString(pidFile()).trim());
                 ProcessHandle.of(pid).ifPresent(jvm -> {
@@ -160,8 +169,6 @@ public final class AppProcess {
                 throw new IllegalStateException("no pid file of " + name + ": " + pidFile(), e);
             }
         }
-        process.destroyForcibly();
-        waitForExit();
     }
 
     /** SIGTERM, as an orderly shutdown. */
@@ -175,6 +182,7 @@ public final class AppProcess {
     private void waitForExit() {
         try {
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                killWildFlyJvm();
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

@@ -12,8 +12,13 @@ public enum TestServer {
     PAYARA_MICRO("payara-micro"),
     WILDFLY("wildfly");
 
-    /** WildFly's management interface of an instance whose HTTP port is P listens on P + this. */
-    public static final int WILDFLY_MANAGEMENT_OFFSET = 1910;
+    /**
+     * WildFly's management interface of an instance whose HTTP port is P listens on P + this: the
+     * distance between {@code test.management.port} and {@code test.http.port} (pom.xml: 1910),
+     * which the fault suite's instances keep too.
+     */
+    public static final int WILDFLY_MANAGEMENT_OFFSET = Integer.getInteger("test.management.port", 19990)
+            - Integer.getInteger("test.http.port", 18080);
 
     private final String name;
 

@@ -43,7 +43,7 @@ class WildFlyConfigurationIT {
     }
 
     @Test
-    void configureIsIdempotentRemoveUndoesItAndTheTestsRunWhatItMakes() throws Exception {
+    void configureIsIdempotentAndRemoveUndoesIt() throws Exception {
         String pristine = Files.readString(CONFIGURATION);
 
         cli("configure");
