@@ -213,6 +213,15 @@ wait_until_ready() {
   done
 }
 
+# check_server: makes $server (from --server) payara or wildfly, or dies saying what is allowed.
+check_server() {
+  case $server in
+    payara|payara-micro) server=payara ;;
+    wildfly) ;;
+    *) die "--server takes payara or wildfly, not '$server'" ;;
+  esac
+}
+
 # --- WildFly (./run --server wildfly, the tests on WildFly) ----------------------------------
 
 # ensure_wildfly PARENT_DIR: unpacks WildFly (wildfly-dist from Maven Central, which the build copies
@@ -263,4 +272,14 @@ wildfly_command() {
     -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1
     -Djboss.http.port="$port" -Djboss.management.http.port="$management_port"
     -Djboss.tx.node.id="cqrs-$port")
+}
+
+# stop_wildfly PID BASE_DIR: stops the instance that standalone.sh (PID) runs from BASE_DIR (see
+# wildfly_command): SIGTERM, which it relays to the JVM; if the JVM outlives stop_process's timeout,
+# SIGKILL to it too (stop_process's SIGKILL reaches standalone.sh only).
+stop_wildfly() {
+  local pid=$1 base=$2 jvm
+  stop_process "$pid" "WildFly" 60
+  jvm=$(cat "$base/wildfly.pid" 2>/dev/null || true)
+  if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null; then kill -KILL "$jvm" 2>/dev/null || true; fi
 }

@@ -97,7 +97,7 @@ public final class AppProcess {
      * as a restarted server keeps its transaction log), the WAR in its deployments folder.
      */
     private ProcessBuilder wildfly() throws IOException {
-        Path home = Path.of(System.getProperty("test.wildfly.home", "target/test-stack/wildfly-39.0.1.Final"));
+        Path home = Path.of(System.getProperty("test.wildfly.home"));
         Path base = dir.resolve("wildfly-base");
         if (!startedBefore) {
             Trees.delete(base);
@@ -110,7 +110,7 @@ public final class AppProcess {
                 "-c", "standalone-cqrs.xml", "-Djboss.server.base.dir=" + base.toAbsolutePath(),
                 "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",
                 "-Djboss.http.port=" + port,
-                "-Djboss.management.http.port=" + (port + TestServer.WILDFLY_MANAGEMENT_OFFSET),
+                "-Djboss.management.http.port=" + TestServer.managementPort(port),
                 "-Djboss.tx.node.id=" + name));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         ProcessBuilder builder = new ProcessBuilder(command);

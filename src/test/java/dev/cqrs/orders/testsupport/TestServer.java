@@ -17,7 +17,7 @@ public enum TestServer {
      * distance between {@code test.management.port} and {@code test.http.port} (pom.xml: 1910),
      * which the fault suite's instances keep too.
      */
-    public static final int WILDFLY_MANAGEMENT_OFFSET = Integer.getInteger("test.management.port", 19990)
+    private static final int WILDFLY_MANAGEMENT_OFFSET = Integer.getInteger("test.management.port", 19990)
             - Integer.getInteger("test.http.port", 18080);
 
     private final String name;
@@ -46,7 +46,11 @@ public enum TestServer {
      * Payara Micro, WildFly's management interface (by its convention) on WildFly.
      */
     public URI healthBase(int httpPort) {
-        int port = this == WILDFLY ? httpPort + WILDFLY_MANAGEMENT_OFFSET : httpPort;
-        return URI.create("http://127.0.0.1:" + port + "/");
+        return URI.create("http://127.0.0.1:" + (this == WILDFLY ? managementPort(httpPort) : httpPort) + "/");
+    }
+
+    /** WildFly's management port of the instance serving HTTP on {@code httpPort}. */
+    public static int managementPort(int httpPort) {
+        return httpPort + WILDFLY_MANAGEMENT_OFFSET;
     }
 }

@@ -22,9 +22,10 @@ import java.util.List;
  * way on every server. Jakarta REST leaves that to the implementation and each does it differently
  * (Jersey with a feature Payara registers for MicroProfile JWT; RESTEasy only when a context
  * parameter turns it on, and then answering 403 where the caller is not authenticated at all).
- * Here: {@code @DenyAll} is a 403 for everyone; otherwise no authenticated caller is a 401 (the mapper
- * adds {@code WWW-Authenticate: Bearer}) and a caller in none of the roles a 403. An annotation on the method wins over one on the class; a method
- * with neither is open. Decided once per resource method when the application starts.
+ * Here: {@code @DenyAll} is a 403 for everyone; otherwise no authenticated caller is a 401 (the
+ * mapper adds {@code WWW-Authenticate: Bearer}) and a caller in none of the roles a 403. An
+ * annotation on the method wins over one on the class; a method with neither is open. Decided once
+ * per resource method when the application starts.
  */
 @Provider
 public class RolesAllowedFeature implements DynamicFeature {
