@@ -1,6 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
-import dev.cqrs.orders.platform.events.EventEnvelope;
+import dev.cqrs.orders.eventstore.EventEnvelope;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,8 +1,8 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
-import dev.cqrs.orders.platform.events.EventEnvelope;
-import dev.cqrs.orders.platform.events.PendingEvent;
+import dev.cqrs.orders.eventstore.EventEnvelope;
+import dev.cqrs.orders.eventstore.PendingEvent;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;

@@ -1,6 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
-import dev.cqrs.orders.platform.events.EventEnvelope;
+import dev.cqrs.orders.eventstore.EventEnvelope;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.PreDestroy;

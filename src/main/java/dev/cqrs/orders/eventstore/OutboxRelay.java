@@ -1,6 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
-import dev.cqrs.orders.platform.events.EventEnvelope;
+import dev.cqrs.orders.eventstore.EventEnvelope;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
@@ -217,24 +217,15 @@ public class OutboxRelay {
 
     /** Sends the outbox events of these aggregates; returns how many were sent. */
     int relay(List<UUID> aggregateIds) throws SQLException, EventPublishingException {
-        try (Connection connection = writeDb.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Map<UUID, UUID> resendIds = new HashMap<>();
-                List<EventEnvelope> events = claim(connection, aggregateIds, resendIds);
-                if (!events.isEmpty()) {
-                    publisher.publish(events, resendIds);
-                    release(connection, events);
-                }
-                connection.commit();
-                return events.size();
-            } catch (SQLException | EventPublishingException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        return Jdbc.<Integer, EventPublishingException>inTransaction(writeDb, connection -> {
+            Map<UUID, UUID> resendIds = new HashMap<>();
+            List<EventEnvelope> events = claim(connection, aggregateIds, resendIds);
+            if (!events.isEmpty()) {
+                publisher.publish(events, resendIds);
+                release(connection, events);
             }
-        }
+            return events.size();
+        });
     }
 
     private static List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds, Map<UUID, UUID> resendIds)

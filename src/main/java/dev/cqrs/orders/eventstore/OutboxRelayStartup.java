@@ -1,6 +1,7 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.faults.SafetySwitches;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -51,7 +52,8 @@ public class OutboxRelayStartup {
         // Read at start, so that a mechanism turned off is in the log before the first command.
         safety.transactionalPublish();
         relay.start();
-        sweeps = scheduler.scheduleWithFixedDelay(this::sweep, 0, sweepIntervalMillis, TimeUnit.MILLISECONDS);
+        sweeps = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "outbox sweep", this::sweep), 0,
+                sweepIntervalMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -65,15 +67,10 @@ public class OutboxRelayStartup {
         return current != null && !current.isDone() && relay.isRunning();
     }
 
-    private void sweep() {
-        try {
-            int queued = relay.sweep();
-            if (queued > 0) {
-                LOG.fine(() -> "outbox sweep queued the events of " + queued + " aggregate(s) for the relay");
-            }
-        } catch (Exception e) {
-            // An exception would end the schedule for good; the next run tries again.
-            LOG.log(Level.WARNING, "outbox sweep failed: " + e);
+    private void sweep() throws Exception {
+        int queued = relay.sweep();
+        if (queued > 0) {
+            LOG.fine(() -> "outbox sweep queued the events of " + queued + " aggregate(s) for the relay");
         }
     }
 }

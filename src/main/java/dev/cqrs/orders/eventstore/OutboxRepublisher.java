@@ -1,6 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
-import dev.cqrs.orders.platform.events.EventRepublisher;
+import dev.cqrs.orders.eventstore.EventRepublisher;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;

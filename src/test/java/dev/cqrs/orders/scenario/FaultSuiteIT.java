@@ -185,10 +185,8 @@ class FaultSuiteIT {
         // the next event, #3, then comes after a gap.
         try (Connection read = TestDatabases.read(); Statement sql = read.createStatement()) {
             sql.executeUpdate("UPDATE order_views SET version = 1, status = 'PENDING' WHERE order_id = '" + order + "'");
-            // ... and what #2 counted (PENDING -1, CONFIRMED +1) is taken back too.
-            sql.executeUpdate("INSERT INTO counter_deltas (user_id, product_id, pending, confirmed, shipped, cancelled, "
-                    + "spent, units) SELECT user_id, product_id, 1, -1, 0, 0, 0, 0 FROM order_views WHERE order_id = '"
-                    + order + "'");
+            // The sales projection keeps its own state of the order (at #2): when #2 comes again, it
+            // ignores it, and the counters stay right without any help here.
         }
         assertThat(system.transition(order, "ship").status()).isEqualTo(200);
         List<JsonObject> waiting = Awaitility.await("event #3 waits for #2").atMost(Duration.ofSeconds(30))

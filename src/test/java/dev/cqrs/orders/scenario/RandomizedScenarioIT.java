@@ -160,7 +160,7 @@ class RandomizedScenarioIT {
         // Once CounterFold has moved every delta into the counters, the summaries and sales still add up.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             try (Connection read = TestDatabases.read()) {
-                return TestDatabases.count(read, "SELECT count(*) FROM counter_deltas");
+                return TestDatabases.count(read, "SELECT (SELECT count(*) FROM user_summaries_deltas) + (SELECT count(*) FROM product_sales_deltas)");
             }
         }, n -> n == 0);
         assertViewsEqualTheModel(seed);

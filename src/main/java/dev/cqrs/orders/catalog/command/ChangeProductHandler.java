@@ -6,7 +6,7 @@ import dev.cqrs.orders.eventstore.EventStore;
 import dev.cqrs.orders.platform.command.Aggregates;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
-import dev.cqrs.orders.platform.events.PendingEvent;
+import dev.cqrs.orders.eventstore.PendingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

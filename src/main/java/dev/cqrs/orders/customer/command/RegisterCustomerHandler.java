@@ -7,7 +7,7 @@ import dev.cqrs.orders.eventstore.EventStore;
 import dev.cqrs.orders.platform.command.Aggregates;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
-import dev.cqrs.orders.platform.events.PendingEvent;
+import dev.cqrs.orders.eventstore.PendingEvent;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.FieldError;

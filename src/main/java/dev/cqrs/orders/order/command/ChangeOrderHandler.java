@@ -6,7 +6,7 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.platform.command.Aggregates;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
-import dev.cqrs.orders.platform.events.PendingEvent;
+import dev.cqrs.orders.eventstore.PendingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.security.Caller;

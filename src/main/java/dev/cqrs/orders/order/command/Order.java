@@ -1,5 +1,6 @@
 package dev.cqrs.orders.order.command;
 
+import dev.cqrs.orders.order.events.OrderStatus;
 import dev.cqrs.orders.order.events.OrderEvent;
 import dev.cqrs.orders.order.events.OrderPlacedEvent;
 import dev.cqrs.orders.order.events.OrderQuantityChangedEvent;

@@ -1,36 +1,41 @@
 package dev.cqrs.orders.order.query;
 
+import dev.cqrs.orders.platform.persistence.Resources;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.Query;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
-/** Reads order views; the read database only. */
+/** Reads order views; the read database only, through the table's own row mapping. */
 @ApplicationScoped
 public class OrderQueryService {
 
-    @PersistenceContext(unitName = "read")
-    EntityManager em;
+    @Resource(lookup = Resources.READ_DB)
+    DataSource readDb;
 
     public Optional<OrderView> find(UUID orderId) {
-        return Optional.ofNullable(em.find(OrderView.class, orderId));
+        try (Connection connection = readDb.getConnection()) {
+            return OrderView.TABLE.find(connection, orderId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading order " + orderId + " failed", e);
+        }
     }
 
     /** One page of a list, and where the next one starts ({@code null} when this is the last). */
     public record Page(List<OrderView> items, OrderListQuery.Cursor next) {
     }
 
-    @SuppressWarnings("unchecked")
     public Page list(OrderListQuery list) {
-        Query query = em.createNativeQuery(list.sql(), OrderView.class);
-        Object[] parameters = list.parameters();
-        for (int i = 0; i < parameters.length; i++) {
-            query.setParameter(i + 1, parameters[i]);
+        List<OrderView> rows;
+        try (Connection connection = readDb.getConnection()) {
+            rows = OrderView.TABLE.select(connection, list.sql(), list.parameters());
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing orders failed", e);
         }
-        List<OrderView> rows = query.getResultList();
         if (rows.size() <= list.limit()) {
             return new Page(rows, null);
         }

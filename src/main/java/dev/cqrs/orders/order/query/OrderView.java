@@ -1,75 +1,40 @@
 package dev.cqrs.orders.order.query;
 
+import dev.cqrs.orders.order.events.OrderStatus;
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.readmodel.ViewTable;
 import jakarta.json.JsonObject;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code order_views} in the read database: the seed's view plus version and updated_at. */
-@Entity
-@Table(name = "order_views")
-public class OrderView {
+/**
+ * A row of {@code order_views}: the seed's denormalized order view plus its version and
+ * updated_at, and the product and customer versions its name and e-mail come from (a rename or an
+ * e-mail change rewrites only views that show an older one).
+ */
+public record OrderView(UUID orderId, UUID userId, UUID productId, int quantity, OrderStatus status,
+                        Instant createdAt, String productName, String userEmail, BigDecimal unitPrice,
+                        BigDecimal totalPrice, int version, Instant updatedAt, int productVersion,
+                        int userVersion) {
 
-    @Id
-    @Column(name = "order_id")
-    private UUID orderId;
+    /** Found by product and by customer too: a rename or an e-mail change rewrites their views. */
+    public static final ViewTable<OrderView> TABLE = ViewTable.rows("order_views", OrderView.class)
+            .lookup("product_id").lookup("user_id").stampedAt("projected_at");
 
-    @Column(name = "user_id")
-    private UUID userId;
-
-    @Column(name = "product_id")
-    private UUID productId;
-
-    private int quantity;
-
-    private String status;
-
-    @Column(name = "created_at")
-    private Instant createdAt;
-
-    @Column(name = "product_name")
-    private String productName;
-
-    @Column(name = "user_email")
-    private String userEmail;
-
-    @Column(name = "unit_price")
-    private BigDecimal unitPrice;
-
-    @Column(name = "total_price")
-    private BigDecimal totalPrice;
-
-    private int version;
-
-    @Column(name = "updated_at")
-    private Instant updatedAt;
-
-    protected OrderView() {
+    OrderView changed(int newQuantity, BigDecimal newTotal, OrderStatus newStatus, int newVersion, Instant at) {
+        return new OrderView(orderId, userId, productId, newQuantity, newStatus, createdAt, productName, userEmail,
+                unitPrice, newTotal, newVersion, at, productVersion, userVersion);
     }
 
-    public UUID userId() {
-        return userId;
+    OrderView withProduct(String name, int fromVersion) {
+        return new OrderView(orderId, userId, productId, quantity, status, createdAt, name, userEmail, unitPrice,
+                totalPrice, version, updatedAt, fromVersion, userVersion);
     }
 
-    public UUID orderId() {
-        return orderId;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    public String status() {
-        return status;
-    }
-
-    public int version() {
-        return version;
+    OrderView withUser(String email, int fromVersion) {
+        return new OrderView(orderId, userId, productId, quantity, status, createdAt, productName, email, unitPrice,
+                totalPrice, version, updatedAt, productVersion, fromVersion);
     }
 
     public JsonObject toJson() {
@@ -78,7 +43,7 @@ public class OrderView {
                 .add("user_id", userId.toString())
                 .add("product_id", productId.toString())
                 .add("quantity", quantity)
-                .add("status", status)
+                .add("status", status.name())
                 .add("created_at", createdAt.toString())
                 .add("product_name", productName)
                 .add("user_email", userEmail)

@@ -2,6 +2,7 @@ package dev.cqrs.orders.platform.command;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -13,6 +14,7 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -50,7 +52,8 @@ public class IdempotencyKeyExpiry {
 
     @PostConstruct
     void start() {
-        runs = scheduler.scheduleWithFixedDelay(this::expire, 1, 10, TimeUnit.MINUTES);
+        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "expiring idempotency keys", this::expire), 1, 10,
+                TimeUnit.MINUTES);
     }
 
     @PreDestroy
@@ -58,15 +61,12 @@ public class IdempotencyKeyExpiry {
         runs.cancel(false);
     }
 
-    private void expire() {
+    private void expire() throws SQLException {
         try (Connection connection = writeDb.getConnection()) {
             int deleted;
             do {
                 deleted = Jdbc.update(connection, EXPIRE, Math.max(24, retentionHours));
             } while (deleted == 10000);
-        } catch (Exception e) {
-            // An exception would end the schedule for good; the next run tries again.
-            LOG.log(Level.WARNING, "expiring idempotency keys failed: " + e);
         }
     }
 }

@@ -63,10 +63,10 @@ public final class Jdbc {
         }
     }
 
-    /** Work on one connection, in one local transaction. */
+    /** Work on one connection, in one local transaction; may throw {@code E} besides SQL failures. */
     @FunctionalInterface
-    public interface Work<T> {
-        T on(Connection connection) throws SQLException;
+    public interface Work<T, E extends Exception> {
+        T on(Connection connection) throws SQLException, E;
     }
 
     /**
@@ -77,14 +77,15 @@ public final class Jdbc {
      * alone, so a crash between a view's update and its counter delta lost the delta (found by
      * FaultSuiteIT; the connection reported autocommit after its first statement).
      */
-    public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+    public static <T, E extends Exception> T inTransaction(DataSource dataSource, Work<T, E> work)
+            throws SQLException, E {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.on(connection);
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) {
                 try {
                     connection.rollback();
                 } catch (SQLException rollback) {

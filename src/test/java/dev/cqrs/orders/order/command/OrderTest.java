@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cqrs.orders.order.events.OrderEvent;
 import dev.cqrs.orders.order.events.OrderPlacedEvent;
 import dev.cqrs.orders.order.events.OrderQuantityChangedEvent;
+import dev.cqrs.orders.order.events.OrderStatus;
 import dev.cqrs.orders.order.events.OrderStatusChangedEvent;
 import dev.cqrs.orders.platform.problem.InvalidTransitionException;
 import java.math.BigDecimal;

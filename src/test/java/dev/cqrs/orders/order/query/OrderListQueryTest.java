@@ -30,8 +30,8 @@ class OrderListQueryTest {
         OrderListQuery query = OrderListQuery.of(null, null, null, null, null, "5", cursor.encode());
         assertEquals(cursor, query.after());
         assertEquals(5, query.limit());
-        assertEquals("SELECT " + OrderListQuery.COLUMNS + " FROM order_views WHERE true"
-                + " AND (created_at, order_id) < (?1, ?2) ORDER BY created_at DESC, order_id DESC LIMIT ?3", query.sql());
+        assertEquals("WHERE true AND (created_at, order_id) < (?, ?) ORDER BY created_at DESC, order_id DESC LIMIT ?",
+                query.sql());
         assertArrayEquals(new Object[] {cursor.createdAt(), cursor.orderId(), 6}, query.parameters());
     }
 
@@ -41,9 +41,8 @@ class OrderListQueryTest {
         UUID product = UUID.randomUUID();
         OrderListQuery query = OrderListQuery.of(user.toString(), product.toString(), "SHIPPED",
                 "2026-01-01T00:00:00Z", "2026-02-01T00:00:00+01:00", null, null);
-        assertEquals("SELECT " + OrderListQuery.COLUMNS + " FROM order_views WHERE true AND user_id = ?1"
-                + " AND product_id = ?2 AND status = ?3 AND created_at >= ?4 AND created_at < ?5"
-                + " ORDER BY created_at DESC, order_id DESC LIMIT ?6", query.sql());
+        assertEquals("WHERE true AND user_id = ? AND product_id = ? AND status = ? AND created_at >= ?"
+                + " AND created_at < ? ORDER BY created_at DESC, order_id DESC LIMIT ?", query.sql());
         assertArrayEquals(new Object[] {user, product, "SHIPPED", Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-31T23:00:00Z"), OrderListQuery.DEFAULT_LIMIT + 1}, query.parameters());
     }

@@ -1,0 +1,6 @@
+package dev.cqrs.orders.order.events;
+
+/** The order lifecycle: PENDING -> CONFIRMED -> SHIPPED, or CANCELLED from PENDING or CONFIRMED. */
+public enum OrderStatus {
+    PENDING, CONFIRMED, SHIPPED, CANCELLED
+}

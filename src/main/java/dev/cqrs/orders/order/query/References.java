@@ -1,0 +1,26 @@
+package dev.cqrs.orders.order.query;
+
+import dev.cqrs.orders.readmodel.ViewTable;
+import java.util.UUID;
+
+/**
+ * The newest product name and customer e-mail the order views know, with the version each belongs
+ * to: fed by the catalog's and customers' own events and by the snapshot an {@code OrderPlaced}
+ * carries, so whichever arrives first, the newest version wins.
+ */
+final class References {
+
+    /** A row of {@code product_refs}. */
+    record ProductRef(UUID productId, String name, int version) {
+    }
+
+    /** A row of {@code customer_refs}. */
+    record CustomerRef(UUID userId, String email, int version) {
+    }
+
+    static final ViewTable<ProductRef> PRODUCTS = ViewTable.rows("product_refs", ProductRef.class);
+    static final ViewTable<CustomerRef> CUSTOMERS = ViewTable.rows("customer_refs", CustomerRef.class);
+
+    private References() {
+    }
+}

@@ -1,0 +1,15 @@
+package dev.cqrs.orders.readmodel;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+
+/** Order events for {@code order_views}. */
+@MessageDriven(activationConfig = {
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+        @ActivationConfigProperty(propertyName = "destination", propertyValue = "order.events::order_views.orders"),
+        @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
+        // Concurrent sessions; each holds a read_db connection while it projects (pool: 24).
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8"),
+})
+public class OrderEventsListener extends OrderViewsListener {
+}

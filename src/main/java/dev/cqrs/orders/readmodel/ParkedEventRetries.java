@@ -1,0 +1,86 @@
+package dev.cqrs.orders.readmodel;
+
+import dev.cqrs.orders.eventstore.EventRepublisher;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Retries the parked events whose next attempt is due, per aggregate, in sequence order; and, once
+ * a second, asks the event store to publish again what a gap that did not close is missing.
+ */
+@Startup
+@Singleton
+@DependsOn("SchemaMigrations")
+@TransactionManagement(TransactionManagementType.BEAN)
+public class ParkedEventRetries {
+
+    private static final Logger LOG = Logger.getLogger(ParkedEventRetries.class.getName());
+    private static final int AGGREGATES_PER_RUN = 100;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    ParkedEvents parked;
+
+    @Inject
+    ProjectionIntake intake;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.projection.retry.poll-interval-ms", defaultValue = "100")
+    long intervalMillis;
+
+    @Inject
+    EventRepublisher republisher;
+
+    private volatile ScheduledFuture<?> runs;
+    private long lastGapCheck;
+
+    @PostConstruct
+    void start() {
+        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "retrying parked events", this::retryDue),
+                intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        runs.cancel(false);
+    }
+
+    private void retryDue() throws java.sql.SQLException {
+        for (UUID aggregateId : parked.dueAggregates(AGGREGATES_PER_RUN)) {
+            intake.catchUp(aggregateId, false);
+        }
+        if (System.nanoTime() - lastGapCheck > TimeUnit.SECONDS.toNanos(1)) {
+            lastGapCheck = System.nanoTime();
+            repairGaps();
+        }
+    }
+
+    /**
+     * A gap means "wait": the missing event is on its way. One that is still open after
+     * cqrs.projection.gap-repair-after-ms was lost on the way (in the broker, or a delivery that
+     * went wrong): the event store, which has every event, sends the missing ones again.
+     */
+    private void repairGaps() throws java.sql.SQLException {
+        for (ParkedEvents.Gap gap : parked.staleGaps()) {
+            republisher.republish(gap.aggregateId(), gap.from(), gap.to());
+            parked.repairRequested(gap);
+        }
+    }
+}

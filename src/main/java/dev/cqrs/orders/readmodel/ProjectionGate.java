@@ -1,0 +1,185 @@
+package dev.cqrs.orders.readmodel;
+
+import dev.cqrs.orders.eventstore.EventEnvelope;
+import dev.cqrs.orders.platform.faults.SafetySwitches;
+import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.Resources;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Applies one event to every projection that reads it ({@link Projections}), in one local read_db
+ * transaction (not JTA: see {@link Jdbc#inTransaction}): all of them change, or none does. Every
+ * event passes the same gate first, under a per-aggregate lock:
+ * <ul>
+ *   <li>an aggregate with a parked event (retrying or dead, see {@link ParkedEvents}) takes no
+ *       event past it: the new one waits behind it;</li>
+ *   <li>for an aggregate type some projection reads in sequence ({@link Projection#inSequence}):
+ *       an event at or below the version its projections hold is a duplicate and is ignored; one
+ *       past the next version is a gap and waits (the missing event is on its way), parked as
+ *       {@code waiting} and applied right after its predecessor.</li>
+ * </ul>
+ * Other events carry their aggregate's whole state and are applied newest-wins by the projections,
+ * so for them a gap is harmless and a duplicate changes nothing.
+ */
+@ApplicationScoped
+public class ProjectionGate {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionGate.class.getName());
+
+    /** What became of an event. */
+    public enum Outcome {
+        APPLIED, DUPLICATE, WAITING,
+        /** Applied, and events of its aggregate wait in the parked store: {@link #applyNextParked} them. */
+        APPLIED_WITH_WAITING
+    }
+
+    /** What {@link #applyNextParked} did with an aggregate's first parked event. */
+    public enum Step { APPLIED, SKIPPED, NOTHING_LEFT, NOT_DUE, DEAD, GAP }
+
+    // One transaction per aggregate at a time, whoever applies its events (a delivery, the retry
+    // job, an admin's replay). Transaction-scoped: released by the commit or rollback.
+    // Shared: a rebuild's swap takes it exclusive (ProjectionRebuilds), pausing every projection.
+    private static final String LOCK = "SELECT " + ProjectionRebuilds.SHARED_LOCK + ", pg_advisory_xact_lock(?)";
+
+    private static final String GATE = """
+            SELECT %s,
+                   EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state <> 'waiting'),
+                   EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state = 'waiting')""";
+
+    @Resource(lookup = Resources.READ_DB)
+    DataSource readDb;
+
+    @Inject
+    Projections projections;
+
+    @Inject
+    ParkedEvents parked;
+
+    @Inject
+    SafetySwitches safety;
+
+    /** An event as it comes from the broker: applied, ignored or parked to wait. */
+    public Outcome receive(EventEnvelope event) {
+        try {
+            return Jdbc.inTransaction(readDb, connection -> receive(connection, event));
+        } catch (SQLException e) {
+            // Rolled back; nothing was applied.
+            throw new IllegalStateException("projecting " + event.type() + " " + event.eventId() + " failed: " + e, e);
+        }
+    }
+
+    private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
+        lock(connection, event.aggregateId());
+        String type = event.aggregateType();
+        Object[] parameters = ids(event.aggregateId(), projections.versionParameters(type) + 2);
+        Object[] gate = Jdbc.query(connection, GATE.formatted(projections.versionSql(type)), parameters).get(0);
+        boolean blocked = (Boolean) gate[1];
+        boolean waiting = (Boolean) gate[2];
+        if (blocked && safety.ordering()) {
+            parked.addWaiting(connection, event, "behind an earlier event of its aggregate that failed");
+            return Outcome.WAITING;
+        }
+        if (projections.inSequence(type)) {
+            int applied = ((Number) gate[0]).intValue();
+            if (event.sequence() <= applied && safety.dedupe()) {
+                LOG.fine(() -> duplicate(event, applied));
+                return Outcome.DUPLICATE;
+            }
+            if (event.sequence() > applied + 1 && safety.ordering()) {
+                parked.addWaiting(connection, event, "waiting for event #" + (applied + 1) + " of its aggregate");
+                return Outcome.WAITING;
+            }
+        }
+        apply(connection, event);
+        return waiting ? Outcome.APPLIED_WITH_WAITING : Outcome.APPLIED;
+    }
+
+    /**
+     * Applies the first parked event of an aggregate, if it is its turn: the next in sequence, and
+     * (unless {@code includeDead}) not dead and due. A failure is thrown as a
+     * {@link ProjectionFailure} naming the event, after the rollback.
+     */
+    public Step applyNextParked(UUID aggregateId, boolean includeDead) {
+        EventEnvelope[] event = new EventEnvelope[1];
+        try {
+            return Jdbc.inTransaction(readDb, connection -> applyNextParked(connection, aggregateId, includeDead, event));
+        } catch (SQLException | RuntimeException e) {
+            if (event[0] == null) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("reading parked events failed: " + e, e);
+            }
+            throw new ProjectionFailure(event[0], e);
+        }
+    }
+
+    private Step applyNextParked(Connection connection, UUID aggregateId, boolean includeDead, EventEnvelope[] taken)
+            throws SQLException {
+        lock(connection, aggregateId);
+        List<ParkedEvents.Entry> first = parked.first(connection, aggregateId);
+        if (first.isEmpty()) {
+            return Step.NOTHING_LEFT;
+        }
+        ParkedEvents.Entry entry = first.get(0);
+        EventEnvelope event = entry.event();
+        taken[0] = event;
+        if (!includeDead && entry.state().equals(ParkedEvents.DEAD)) {
+            return Step.DEAD;
+        }
+        if (!includeDead && entry.state().equals(ParkedEvents.RETRYING) && !entry.due()) {
+            return Step.NOT_DUE;
+        }
+        String type = event.aggregateType();
+        if (projections.inSequence(type)) {
+            Object[] parameters = ids(aggregateId, projections.versionParameters(type));
+            int applied = ((Number) Jdbc.query(connection, "SELECT " + projections.versionSql(type), parameters)
+                    .get(0)[0]).intValue();
+            if (event.sequence() <= applied && safety.dedupe()) {
+                parked.remove(connection, event.eventId());
+                return Step.SKIPPED;
+            }
+            if (event.sequence() > applied + 1 && safety.ordering()) {
+                return Step.GAP;
+            }
+        }
+        apply(connection, event);
+        parked.remove(connection, event.eventId());
+        return Step.APPLIED;
+    }
+
+    /** The event, through every projection that reads it, on the transaction's connection. */
+    private void apply(Connection connection, EventEnvelope event) throws SQLException {
+        List<Projection> readers = projections.reading(event.aggregateType());
+        if (readers.isEmpty()) {
+            LOG.fine(() -> "no projection reads " + event.aggregateType() + " events");
+            return;
+        }
+        JdbcViews views = new JdbcViews(connection);
+        for (Projection projection : readers) {
+            projection.apply(event, views);
+        }
+        views.flush();
+    }
+
+    private static Object[] ids(UUID id, int count) {
+        Object[] ids = new Object[count];
+        Arrays.fill(ids, id);
+        return ids;
+    }
+
+    static void lock(Connection connection, UUID aggregateId) throws SQLException {
+        Jdbc.query(connection, LOCK, aggregateId.getMostSignificantBits() ^ aggregateId.getLeastSignificantBits());
+    }
+
+    private static String duplicate(EventEnvelope event, int applied) {
+        return event.type() + " #" + event.sequence() + " of " + event.aggregateId() + " was applied already (views at "
+                + applied + ")";
+    }
+}

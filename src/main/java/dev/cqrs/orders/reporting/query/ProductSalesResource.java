@@ -1,0 +1,53 @@
+package dev.cqrs.orders.reporting.query;
+
+import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * {@code GET /products/{id}/sales}: what a product sold; the read database only. The name comes
+ * from the catalog's published view ({@code product_views}), which also says whether the product
+ * exists (404 if not).
+ */
+@ApplicationScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Path("products/{product_id}/sales")
+public class ProductSalesResource {
+
+    @Resource(lookup = Resources.READ_DB)
+    DataSource readDb;
+
+    /** What a product sold: business figures, for clerks and admins. */
+    @GET
+    @RolesAllowed({Roles.CLERK, Roles.ADMIN})
+    public JsonObject sales(@PathParam("product_id") String productId) throws SQLException {
+        UUID id = PathIds.uuid("product_id", productId);
+        try (Connection connection = readDb.getConnection()) {
+            String name = UserSummaryResource.name(connection, "SELECT name FROM product_views WHERE product_id = ?", id, "product", productId);
+            ProductSales sales = ProductSales.TABLE.find(connection, id).orElse(new ProductSales(id, 0, BigDecimal.ZERO));
+            return JsonSupport.object()
+                    .add("product_id", id.toString())
+                    .add("product_name", name)
+                    .add("units_sold", sales.unitsSold())
+                    .add("revenue", sales.revenue().setScale(2))
+                    .build();
+        }
+    }
+
+}
