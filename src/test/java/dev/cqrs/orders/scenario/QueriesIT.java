@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cqrs.orders.order.query.OrderListQuery;
+import dev.cqrs.orders.order.query.OrderView;
 import dev.cqrs.orders.testsupport.Deployments;
 import dev.cqrs.orders.testsupport.TestDatabases;
 import jakarta.json.JsonObject;
@@ -152,14 +153,13 @@ class QueriesIT {
     }
 
     private static String plan(Statement sql, OrderListQuery query) throws Exception {
-        String text = query.sql();
-        Object[] parameters = query.parameters();
-        for (int i = parameters.length; i >= 1; i--) {
-            Object p = parameters[i - 1];
+        // The statement OrderQueryService runs, its parameters written in as literals, in order.
+        String text = "SELECT " + OrderView.TABLE.columnList() + " FROM order_views " + query.sql();
+        for (Object p : query.parameters()) {
             String literal = p instanceof Number ? p.toString()
                     : p instanceof Instant ? "'" + p + "'::timestamptz"
                     : p instanceof UUID ? "'" + p + "'::uuid" : "'" + p + "'";
-            text = text.replace("?" + i, literal);
+            text = text.replaceFirst("\\?", java.util.regex.Matcher.quoteReplacement(literal));
         }
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = sql.executeQuery("EXPLAIN " + text)) {
