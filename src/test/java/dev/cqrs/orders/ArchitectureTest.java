@@ -21,7 +21,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.cqrs.orders.eventstore.EventEnvelope;
 import dev.cqrs.orders.eventstore.EventLog;
 import dev.cqrs.orders.eventstore.EventMessages;
-import dev.cqrs.orders.eventstore.EventRepublisher;
+import dev.cqrs.orders.eventstore.RepublishRequest;
 import dev.cqrs.orders.eventstore.Upcaster;
 import dev.cqrs.orders.eventstore.Upcasters;
 import dev.cqrs.orders.platform.persistence.Jdbc;
@@ -53,10 +53,10 @@ class ArchitectureTest {
 
     private static final List<String> FEATURES = List.of("order", "catalog", "customer", "reporting");
 
-    /** What the read side may use of the event store: the envelope and the read path. */
+    /** What the read side may use of the event store: the envelope, the read path, and the request for a re-send. */
     private static final Set<String> EVENT_STORE_READ_PATH = Set.of(EventEnvelope.class.getName(),
             EventLog.class.getName(), Upcasters.class.getName(), Upcaster.class.getName(), EventMessages.class.getName(),
-            EventRepublisher.class.getName());
+            RepublishRequest.class.getName());
 
     @ArchTest
     static final ArchRule queriesDoNotUseCommands = noClasses().that().resideInAPackage("..query..")

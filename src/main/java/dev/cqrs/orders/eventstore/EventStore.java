@@ -6,7 +6,6 @@ import dev.cqrs.orders.eventstore.PendingEvent;
 import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
-import dev.cqrs.orders.platform.security.AuditLog;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import jakarta.annotation.Resource;
@@ -30,8 +29,8 @@ import javax.sql.DataSource;
 /**
  * Appends events to the event store in the caller's transaction. Each event row is also an outbox
  * entry: when the transaction commits, the {@link OutboxRelay} is told to send it to Artemis; if
- * the transaction rolls back, neither the event nor its message exists. The command's audit row
- * is written here too, with its events.
+ * the transaction rolls back, neither the event nor its message exists. (The command's
+ * transaction, with its idempotency key and audit row, is CommandGateway's.)
  */
 @ApplicationScoped
 public class EventStore {
@@ -66,9 +65,6 @@ public class EventStore {
 
     @Inject
     OutboxRelay relay;
-
-    @Inject
-    AuditLog audit;
 
     @Resource
     TransactionSynchronizationRegistry transactions;
@@ -109,11 +105,6 @@ public class EventStore {
                 insert.addBatch();
             }
             insert.executeBatch();
-            // The command's audit row, in its transaction: 201 for a new aggregate, as the
-            // resources answer a creation, else 200.
-            EventEnvelope first = events.get(0);
-            audit.recordWithCommand(connection, metadata, first.aggregateId().toString(),
-                    first.sequence() == 1 ? 201 : 200);
         } catch (SQLException ex) {
             if (SqlStates.isUniqueViolation(ex)) {
                 EventEnvelope first = events.get(0);

@@ -1,6 +1,5 @@
 package dev.cqrs.orders.eventstore;
 
-import dev.cqrs.orders.eventstore.EventRepublisher;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
@@ -19,7 +18,7 @@ import javax.sql.DataSource;
  * in the outbox is left as it is: it has not been sent yet.
  */
 @ApplicationScoped
-public class OutboxRepublisher implements EventRepublisher {
+public class OutboxRepublisher {
 
     private static final Logger LOG = Logger.getLogger(OutboxRepublisher.class.getName());
 
@@ -35,7 +34,7 @@ public class OutboxRepublisher implements EventRepublisher {
     @Inject
     OutboxRelay relay;
 
-    @Override
+    /** Queues events {@code from}..{@code to} of the aggregate to be published again; answers how many. */
     public int republish(UUID aggregateId, int from, int to) {
         try (Connection connection = writeDb.getConnection()) {
             int queued = Jdbc.update(connection, REQUEUE, aggregateId, from, to);

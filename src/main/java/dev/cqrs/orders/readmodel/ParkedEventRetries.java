@@ -1,6 +1,11 @@
 package dev.cqrs.orders.readmodel;
 
-import dev.cqrs.orders.eventstore.EventRepublisher;
+import dev.cqrs.orders.eventstore.RepublishRequest;
+import dev.cqrs.orders.platform.persistence.Resources;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -21,7 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Retries the parked events whose next attempt is due, per aggregate, in sequence order; and, once
- * a second, asks the event store to publish again what a gap that did not close is missing.
+ * a second, asks the event store to publish again what a gap that did not close is missing (a
+ * {@link RepublishRequest} message, which the event store serves).
  */
 @Startup
 @Singleton
@@ -45,8 +51,9 @@ public class ParkedEventRetries {
     @ConfigProperty(name = "cqrs.projection.retry.poll-interval-ms", defaultValue = "100")
     long intervalMillis;
 
-    @Inject
-    EventRepublisher republisher;
+    // Gap repair is asked of the event store by message: the read side never writes write_db.
+    @Resource(lookup = Resources.BROKER)
+    ConnectionFactory broker;
 
     private volatile ScheduledFuture<?> runs;
     private long lastGapCheck;
@@ -62,7 +69,7 @@ public class ParkedEventRetries {
         runs.cancel(false);
     }
 
-    private void retryDue() throws java.sql.SQLException {
+    private void retryDue() throws java.sql.SQLException, JMSException {
         for (UUID aggregateId : parked.dueAggregates(AGGREGATES_PER_RUN)) {
             intake.catchUp(aggregateId, false);
         }
@@ -77,10 +84,17 @@ public class ParkedEventRetries {
      * cqrs.projection.gap-repair-after-ms was lost on the way (in the broker, or a delivery that
      * went wrong): the event store, which has every event, sends the missing ones again.
      */
-    private void repairGaps() throws java.sql.SQLException {
-        for (ParkedEvents.Gap gap : parked.staleGaps()) {
-            republisher.republish(gap.aggregateId(), gap.from(), gap.to());
-            parked.repairRequested(gap);
+    private void repairGaps() throws java.sql.SQLException, JMSException {
+        java.util.List<ParkedEvents.Gap> gaps = parked.staleGaps();
+        if (gaps.isEmpty()) {
+            return;
+        }
+        try (Connection connection = broker.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            for (ParkedEvents.Gap gap : gaps) {
+                new RepublishRequest(gap.aggregateId(), gap.from(), gap.to()).send(session);
+                parked.repairRequested(gap);
+            }
         }
     }
 }

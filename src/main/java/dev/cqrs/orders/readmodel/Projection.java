@@ -53,8 +53,9 @@ public interface Projection {
     }
 
     /**
-     * Applies one event to the tables. Must ignore an event at or below the version its tables
-     * hold: after a rebuild a projection may be ahead of the others that read the same events.
+     * Applies one event to the tables. For an aggregate type it reads in sequence, the runtime hands
+     * it each event once, right after its predecessor (judged by the {@link #versions} table: it must
+     * set that version); other events come in any order, and repeated.
      */
     void apply(EventEnvelope event, Views views) throws SQLException;
 }

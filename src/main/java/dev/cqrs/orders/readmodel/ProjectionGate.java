@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -22,10 +24,12 @@ import javax.sql.DataSource;
  * <ul>
  *   <li>an aggregate with a parked event (retrying or dead, see {@link ParkedEvents}) takes no
  *       event past it: the new one waits behind it;</li>
- *   <li>for an aggregate type some projection reads in sequence ({@link Projection#inSequence}):
- *       an event at or below the version its projections hold is a duplicate and is ignored; one
- *       past the next version is a gap and waits (the missing event is on its way), parked as
- *       {@code waiting} and applied right after its predecessor.</li>
+ *   <li>for an aggregate type projections read in sequence ({@link Projection#inSequence}): each
+ *       gets the event only if it is past the version it holds ({@link Projection#versions}), so
+ *       an event all of them hold is a duplicate and is ignored; one past the next version of the
+ *       one furthest behind is a gap and waits (the missing event is on its way), parked as
+ *       {@code waiting} and applied right after its predecessor. This is the one duplicate and
+ *       order check of the read side: the projections themselves have none.</li>
  * </ul>
  * Other events carry their aggregate's whole state and are applied newest-wins by the projections,
  * so for them a gap is harmless and a duplicate changes nothing.
@@ -50,8 +54,9 @@ public class ProjectionGate {
     // Shared: a rebuild's swap takes it exclusive (ProjectionRebuilds), pausing every projection.
     private static final String LOCK = "SELECT " + ProjectionRebuilds.SHARED_LOCK + ", pg_advisory_xact_lock(?)";
 
+    // The version each projection reading the aggregate's type in sequence holds, then the parked store.
     private static final String GATE = """
-            SELECT %s,
+            SELECT %s
                    EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state <> 'waiting'),
                    EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state = 'waiting')""";
 
@@ -80,16 +85,34 @@ public class ProjectionGate {
     private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
         lock(connection, event.aggregateId());
         String type = event.aggregateType();
-        Object[] parameters = ids(event.aggregateId(), projections.versionParameters(type) + 2);
-        Object[] gate = Jdbc.query(connection, GATE.formatted(projections.versionSql(type)), parameters).get(0);
-        boolean blocked = (Boolean) gate[1];
-        boolean waiting = (Boolean) gate[2];
+        List<Projection> sequenced = projections.sequencedReaders(type);
+        StringBuilder versions = new StringBuilder();
+        for (Projection projection : sequenced) {
+            ViewTable<?> table = projection.versions().get(type);
+            versions.append("(SELECT version FROM ").append(table.name()).append(" WHERE ").append(table.key())
+                    .append(" = ?), ");
+        }
+        Object[] gate = Jdbc.query(connection, GATE.formatted(versions), ids(event.aggregateId(), sequenced.size() + 2))
+                .get(0);
+        boolean blocked = (Boolean) gate[sequenced.size()];
+        boolean waiting = (Boolean) gate[sequenced.size() + 1];
         if (blocked && safety.ordering()) {
             parked.addWaiting(connection, event, "behind an earlier event of its aggregate that failed");
             return Outcome.WAITING;
         }
-        if (projections.inSequence(type)) {
-            int applied = ((Number) gate[0]).intValue();
+        // Each projection that reads the type in sequence holds its own version: usually all the
+        // same, but a rebuild may have taken one further than the others.
+        Set<Projection> holding = new HashSet<>();
+        int lowest = Integer.MAX_VALUE;
+        for (int i = 0; i < sequenced.size(); i++) {
+            int applied = gate[i] == null ? 0 : ((Number) gate[i]).intValue();
+            lowest = Math.min(lowest, applied);
+            if (event.sequence() <= applied && safety.dedupe()) {
+                holding.add(sequenced.get(i));
+            }
+        }
+        if (!sequenced.isEmpty()) {
+            int applied = lowest;
             if (event.sequence() <= applied && safety.dedupe()) {
                 LOG.fine(() -> duplicate(event, applied));
                 return Outcome.DUPLICATE;
@@ -99,7 +122,7 @@ public class ProjectionGate {
                 return Outcome.WAITING;
             }
         }
-        apply(connection, event);
+        apply(connection, event, holding);
         return waiting ? Outcome.APPLIED_WITH_WAITING : Outcome.APPLIED;
     }
 
@@ -137,25 +160,38 @@ public class ProjectionGate {
             return Step.NOT_DUE;
         }
         String type = event.aggregateType();
-        if (projections.inSequence(type)) {
-            Object[] parameters = ids(aggregateId, projections.versionParameters(type));
-            int applied = ((Number) Jdbc.query(connection, "SELECT " + projections.versionSql(type), parameters)
-                    .get(0)[0]).intValue();
-            if (event.sequence() <= applied && safety.dedupe()) {
+        Set<Projection> holding = new HashSet<>();
+        List<Projection> sequenced = projections.sequencedReaders(type);
+        if (!sequenced.isEmpty()) {
+            int lowest = Integer.MAX_VALUE;
+            for (Projection projection : sequenced) {
+                ViewTable<?> table = projection.versions().get(type);
+                List<Object[]> rows = Jdbc.query(connection, "SELECT version FROM " + table.name() + " WHERE "
+                        + table.key() + " = ?", aggregateId);
+                int applied = rows.isEmpty() ? 0 : ((Number) rows.get(0)[0]).intValue();
+                lowest = Math.min(lowest, applied);
+                if (event.sequence() <= applied && safety.dedupe()) {
+                    holding.add(projection);
+                }
+            }
+            if (event.sequence() <= lowest && safety.dedupe()) {
                 parked.remove(connection, event.eventId());
                 return Step.SKIPPED;
             }
-            if (event.sequence() > applied + 1 && safety.ordering()) {
+            if (event.sequence() > lowest + 1 && safety.ordering()) {
                 return Step.GAP;
             }
         }
-        apply(connection, event);
+        apply(connection, event, holding);
         parked.remove(connection, event.eventId());
         return Step.APPLIED;
     }
 
-    /** The event, through every projection that reads it, on the transaction's connection. */
-    private void apply(Connection connection, EventEnvelope event) throws SQLException {
+    /**
+     * The event, through every projection that reads it but those {@code holding} it already, on the
+     * transaction's connection.
+     */
+    private void apply(Connection connection, EventEnvelope event, Set<Projection> holding) throws SQLException {
         List<Projection> readers = projections.reading(event.aggregateType());
         if (readers.isEmpty()) {
             LOG.fine(() -> "no projection reads " + event.aggregateType() + " events");
@@ -163,7 +199,9 @@ public class ProjectionGate {
         }
         JdbcViews views = new JdbcViews(connection);
         for (Projection projection : readers) {
-            projection.apply(event, views);
+            if (!holding.contains(projection)) {
+                projection.apply(event, views);
+            }
         }
         views.flush();
     }

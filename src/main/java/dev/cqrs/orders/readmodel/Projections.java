@@ -68,6 +68,11 @@ public class Projections {
         return all.stream().filter(p -> p.aggregateTypes().contains(aggregateType)).toList();
     }
 
+    /** The projections that read {@code aggregateType}'s events in sequence. */
+    public List<Projection> sequencedReaders(String aggregateType) {
+        return all.stream().filter(p -> p.aggregateTypes().contains(aggregateType) && p.inSequence(aggregateType)).toList();
+    }
+
     /** Whether some projection needs {@code aggregateType}'s events in sequence. */
     public boolean inSequence(String aggregateType) {
         return all.stream().anyMatch(p -> p.aggregateTypes().contains(aggregateType) && p.inSequence(aggregateType));

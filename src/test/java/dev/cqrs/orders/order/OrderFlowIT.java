@@ -10,14 +10,15 @@ import dev.cqrs.orders.customer.command.RegisterCustomerCommand;
 import dev.cqrs.orders.customer.command.RegisterCustomerHandler;
 import dev.cqrs.orders.order.command.PlaceOrderCommand;
 import dev.cqrs.orders.order.command.PlaceOrderHandler;
-import dev.cqrs.orders.order.query.OrderQueryService;
 import dev.cqrs.orders.order.query.OrderView;
+import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.testsupport.Broker;
 import dev.cqrs.orders.testsupport.Deployments;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -58,17 +60,20 @@ class OrderFlowIT {
     PlaceOrderHandler placeOrder;
 
     @Inject
-    OrderQueryService orders;
+    CommandGateway commands;
 
     @Resource(lookup = "jdbc/cqrs-write")
     DataSource writeDb;
 
+    @Resource(lookup = "jdbc/cqrs-read")
+    DataSource readDb;
+
     @Test
     void anOrderPlacedRightAfterItsProductAndCustomerArrivesCompleteInTheView() {
         String email = "ada-" + UUID.randomUUID() + "@example.com";
-        CommandResult product = addProduct.handle(new AddProductCommand("Espresso beans 1kg", new BigDecimal("24.90")));
-        CommandResult customer = registerCustomer.handle(new RegisterCustomerCommand(email));
-        CommandResult order = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 3));
+        CommandResult product = command(() -> addProduct.handle(new AddProductCommand("Espresso beans 1kg", new BigDecimal("24.90"))));
+        CommandResult customer = command(() -> registerCustomer.handle(new RegisterCustomerCommand(email)));
+        CommandResult order = command(() -> placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 3)));
 
         assertEquals(1, order.version());
         JsonObject view = awaitView(order.aggregateId()).toJson();
@@ -85,16 +90,16 @@ class OrderFlowIT {
 
     @Test
     void viewsWaitWhileTheBrokerIsPausedAndCatchUpWhenItResumes() throws Exception {
-        CommandResult product = addProduct.handle(new AddProductCommand("Filter papers", new BigDecimal("3.50")));
-        CommandResult customer = registerCustomer.handle(new RegisterCustomerCommand("bob-" + UUID.randomUUID() + "@example.com"));
+        CommandResult product = command(() -> addProduct.handle(new AddProductCommand("Filter papers", new BigDecimal("3.50"))));
+        CommandResult customer = command(() -> registerCustomer.handle(new RegisterCustomerCommand("bob-" + UUID.randomUUID() + "@example.com")));
         CommandResult order;
         Broker.pause();
         try {
             // Commands do not wait for the broker: the outbox holds their events.
-            order = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 2));
+            order = command(() -> placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 2)));
             UUID orderId = order.aggregateId();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                    .until(() -> orders.find(orderId).isEmpty());
+                    .until(() -> find(orderId).isEmpty());
             assertTrue(inOutbox(orderId), "the event waits in the outbox while the broker is paused");
         } finally {
             Broker.resume();
@@ -106,9 +111,9 @@ class OrderFlowIT {
 
     @Test
     void aBatchHoldingAnEventTheBrokerAlreadyHasStillGoesThrough() throws Exception {
-        CommandResult product = addProduct.handle(new AddProductCommand("Grinder", new BigDecimal("89.00")));
-        CommandResult customer = registerCustomer.handle(new RegisterCustomerCommand("cy-" + UUID.randomUUID() + "@example.com"));
-        UUID delivered = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 1)).aggregateId();
+        CommandResult product = command(() -> addProduct.handle(new AddProductCommand("Grinder", new BigDecimal("89.00"))));
+        CommandResult customer = command(() -> registerCustomer.handle(new RegisterCustomerCommand("cy-" + UUID.randomUUID() + "@example.com")));
+        UUID delivered = command(() -> placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 1))).aggregateId();
         awaitView(delivered);
         await().atMost(PROPAGATION).until(() -> !inOutbox(delivered));
         UUID next;
@@ -116,16 +121,32 @@ class OrderFlowIT {
         try {
             // As if the app had crashed after the broker's acknowledgement, before the outbox delete.
             execute("INSERT INTO outbox (aggregate_id, sequence, aggregate_type) VALUES (?, 1, 'order')", delivered);
-            next = placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 2)).aggregateId();
+            next = command(() -> placeOrder.handle(new PlaceOrderCommand(customer.aggregateId(), product.aggregateId(), 2))).aggregateId();
             // Long enough for the relay's first attempt to time out (5 s) and for the sweep to queue
             // the old event, so that both go out in one batch once the broker is back.
-            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> orders.find(next).isEmpty());
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> find(next).isEmpty());
         } finally {
             Broker.resume();
         }
         assertEquals(2, awaitView(next).toJson().getInt("quantity"));
         await().atMost(PROPAGATION).until(() -> !inOutbox(delivered) && !inOutbox(next));
-        assertEquals(1, orders.find(delivered).orElseThrow().version());
+        assertEquals(1, find(delivered).orElseThrow().version());
+    }
+
+    /** A command in the unit of work every command runs in (the resources' way in). */
+    private CommandResult command(Supplier<CommandResult> handler) {
+        CommandResult[] result = new CommandResult[1];
+        commands.execute(new CommandGateway.Request(null, "POST", "order-flow-it", null), handler, done -> {
+            result[0] = done;
+            return Response.ok().build();
+        });
+        return result[0];
+    }
+
+    private Optional<OrderView> find(UUID orderId) throws SQLException {
+        try (Connection connection = readDb.getConnection()) {
+            return OrderView.TABLE.find(connection, orderId);
+        }
     }
 
     private void execute(String sql, Object parameter) throws SQLException {
@@ -137,7 +158,7 @@ class OrderFlowIT {
     }
 
     private OrderView awaitView(UUID orderId) {
-        return await().atMost(PROPAGATION).until(() -> orders.find(orderId), Optional::isPresent).orElseThrow();
+        return await().atMost(PROPAGATION).until(() -> find(orderId), Optional::isPresent).orElseThrow();
     }
 
     private boolean inOutbox(UUID aggregateId) throws SQLException {

@@ -23,7 +23,8 @@ public class AddProductHandler {
     @Inject
     EventStore eventStore;
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult handle(AddProductCommand command) {
         ProductAddedEvent event = new ProductAddedEvent(UUID.randomUUID(), command.name(), command.price());
         Product product = Product.add(event);

@@ -26,7 +26,8 @@ public class ChangeProductHandler {
     @Inject
     EventStore eventStore;
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult handle(UUID productId, ExpectedVersion expected, ChangeProductCommand command) {
         Product product = Aggregates.lockForChange(em, Product.class, productId, "product");
         int before = product.version();

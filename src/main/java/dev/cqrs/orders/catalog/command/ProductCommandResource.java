@@ -2,8 +2,8 @@ package dev.cqrs.orders.catalog.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
+import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.Idempotency;
-import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.security.Roles;
@@ -37,14 +37,15 @@ public class ProductCommandResource {
     ChangeProductHandler changeProduct;
 
     @Inject
-    Idempotency idempotency;
+    CommandGateway commands;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
     public Response add(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         AddProductCommand command = AddProductCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "POST", RequestPath.of(uriInfo), body,
-                () -> CommandResponses.created(uriInfo, "products", "product_id", addProduct.handle(command)));
+        return commands.execute(CommandGateway.Request.of(key, "POST", uriInfo, body),
+                () -> addProduct.handle(command),
+                result -> CommandResponses.created(uriInfo, "products", "product_id", result));
     }
 
     @PUT
@@ -56,7 +57,8 @@ public class ProductCommandResource {
         UUID id = PathIds.uuid("product_id", productId);
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeProductCommand command = ChangeProductCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "PUT", RequestPath.of(uriInfo), body,
-                () -> CommandResponses.ok("product_id", changeProduct.handle(id, expected, command)));
+        return commands.execute(CommandGateway.Request.of(key, "PUT", uriInfo, body),
+                () -> changeProduct.handle(id, expected, command),
+                result -> CommandResponses.ok("product_id", result));
     }
 }

@@ -2,8 +2,8 @@ package dev.cqrs.orders.customer.command;
 
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
+import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.Idempotency;
-import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +41,7 @@ public class CustomerCommandResource {
     RegisterCustomerHandler customers;
 
     @Inject
-    Idempotency idempotency;
+    CommandGateway commands;
 
     @Inject
     Caller caller;
@@ -50,8 +50,9 @@ public class CustomerCommandResource {
     @RolesAllowed(Roles.ADMIN)
     public Response register(byte[] body, @HeaderParam(Idempotency.HEADER) String key, @Context UriInfo uriInfo) {
         RegisterCustomerCommand command = RegisterCustomerCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "POST", RequestPath.of(uriInfo), body,
-                () -> CommandResponses.created(uriInfo, "users", "user_id", customers.handle(command)));
+        return commands.execute(CommandGateway.Request.of(key, "POST", uriInfo, body),
+                () -> customers.handle(command),
+                result -> CommandResponses.created(uriInfo, "users", "user_id", result));
     }
 
     @PUT
@@ -66,7 +67,8 @@ public class CustomerCommandResource {
         }
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeEmailCommand command = ChangeEmailCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "PUT", RequestPath.of(uriInfo), body,
-                () -> CommandResponses.ok("user_id", customers.changeEmail(id, expected, command)));
+        return commands.execute(CommandGateway.Request.of(key, "PUT", uriInfo, body),
+                () -> customers.changeEmail(id, expected, command),
+                result -> CommandResponses.ok("user_id", result));
     }
 }

@@ -30,7 +30,8 @@ public class RegisterCustomerHandler {
     @Inject
     EventStore eventStore;
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult handle(RegisterCustomerCommand command) {
         if (isTaken(command.email(), null)) {
             throw emailTaken();
@@ -45,7 +46,8 @@ public class RegisterCustomerHandler {
     }
 
     /** Changes a customer's e-mail; the customer's row is locked, so concurrent changes take turns. */
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult changeEmail(UUID userId, ExpectedVersion expected, ChangeEmailCommand command) {
         Customer customer = Aggregates.lockForChange(em, Customer.class, userId, "user");
         int before = customer.version();

@@ -37,22 +37,26 @@ public class ChangeOrderHandler {
     @Inject
     Caller caller;
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult changeQuantity(UUID orderId, ExpectedVersion expected, int quantity) {
         return change(orderId, expected, order -> order.changeQuantity(quantity));
     }
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult confirm(UUID orderId, ExpectedVersion expected) {
         return change(orderId, expected, Order::confirm);
     }
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult ship(UUID orderId, ExpectedVersion expected) {
         return change(orderId, expected, Order::ship);
     }
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult cancel(UUID orderId, ExpectedVersion expected) {
         return change(orderId, expected, Order::cancel);
     }

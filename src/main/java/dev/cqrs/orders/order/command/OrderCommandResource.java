@@ -3,8 +3,8 @@ package dev.cqrs.orders.order.command;
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
+import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.Idempotency;
-import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.problem.ForbiddenFieldException;
@@ -46,7 +46,7 @@ public class OrderCommandResource {
     ChangeOrderHandler changeOrder;
 
     @Inject
-    Idempotency idempotency;
+    CommandGateway commands;
 
     @Inject
     Caller caller;
@@ -59,8 +59,9 @@ public class OrderCommandResource {
         if (!caller.mayAccess(command.userId())) {
             throw new ForbiddenFieldException("user_id", "customers place orders for themselves only");
         }
-        return idempotency.run(key, "POST", RequestPath.of(uriInfo), body,
-                () -> CommandResponses.created(uriInfo, "orders", "order_id", placeOrder.handle(command)));
+        return commands.execute(CommandGateway.Request.of(key, "POST", uriInfo, body),
+                () -> placeOrder.handle(command),
+                result -> CommandResponses.created(uriInfo, "orders", "order_id", result));
     }
 
     @PUT
@@ -73,8 +74,9 @@ public class OrderCommandResource {
         UUID id = PathIds.uuid("order_id", orderId);
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         ChangeQuantityCommand command = ChangeQuantityCommand.from(JsonInput.parse(body));
-        return idempotency.run(key, "PUT", RequestPath.of(uriInfo), body, () -> CommandResponses.ok("order_id",
-                changeOrder.changeQuantity(id, expected, command.quantity())));
+        return commands.execute(CommandGateway.Request.of(key, "PUT", uriInfo, body),
+                () -> changeOrder.changeQuantity(id, expected, command.quantity()),
+                result -> CommandResponses.ok("order_id", result));
     }
 
     @POST
@@ -106,7 +108,8 @@ public class OrderCommandResource {
         UUID id = PathIds.uuid("order_id", orderId);
         ExpectedVersion expected = ExpectedVersion.fromIfMatch(ifMatch);
         // The body, if any, is not read: the fingerprint is the method and the path.
-        return idempotency.run(key, "POST", RequestPath.of(uriInfo), null,
-                () -> CommandResponses.ok("order_id", command.apply(id, expected)));
+        return commands.execute(CommandGateway.Request.of(key, "POST", uriInfo, null),
+                () -> command.apply(id, expected),
+                result -> CommandResponses.ok("order_id", result));
     }
 }

@@ -1,43 +1,34 @@
 package dev.cqrs.orders.order.command;
 
-import dev.cqrs.orders.platform.persistence.Jdbc;
-import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.catalog.api.Products;
+import dev.cqrs.orders.customer.api.Customers;
 import dev.cqrs.orders.platform.problem.UnknownReferenceException;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
- * What an order needs to know of the catalog and the customers at the moment it is placed, read
- * from the write model in one round trip. The order side reads these tables but never writes them.
+ * What an order needs to know of the catalog and the customers at the moment it is placed, asked of
+ * those features ({@link Products}, {@link Customers}) in the command's transaction: the order side
+ * never reads their tables itself.
  */
 @ApplicationScoped
 public class OrderReferences {
 
-    private static final String LOOKUP = """
-            SELECT p.name, p.price, p.version, c.email, c.version
-            FROM (SELECT 1) AS one
-            LEFT JOIN products p ON p.product_id = ?
-            LEFT JOIN customers c ON c.user_id = ?""";
+    @Inject
+    Products products;
 
-    // JDBC on the write unit's data source: the same connection as the command's JPA work.
-    @Resource(lookup = Resources.WRITE_DB)
-    DataSource writeDb;
+    @Inject
+    Customers customers;
 
     /** The product and customer as they are now; 422 naming the field when either does not exist. */
     public Snapshot lookup(UUID productId, UUID userId) {
-        // One row always: both sides are left joins on a one-row table.
-        Object[] row = Jdbc.first(writeDb, "products and customers", LOOKUP, productId, userId).orElseThrow();
-        if (row[0] == null) {
-            throw new UnknownReferenceException("product_id", "product", productId);
-        }
-        if (row[3] == null) {
-            throw new UnknownReferenceException("user_id", "user", userId);
-        }
-        return new Snapshot((String) row[0], (BigDecimal) row[1], ((Number) row[2]).intValue(),
-                (String) row[3], ((Number) row[4]).intValue());
+        Products.Product product = products.current(productId)
+                .orElseThrow(() -> new UnknownReferenceException("product_id", "product", productId));
+        Customers.Customer customer = customers.current(userId)
+                .orElseThrow(() -> new UnknownReferenceException("user_id", "user", userId));
+        return new Snapshot(product.name(), product.price(), product.version(), customer.email(), customer.version());
     }
 
     public record Snapshot(String productName, BigDecimal unitPrice, int productVersion,

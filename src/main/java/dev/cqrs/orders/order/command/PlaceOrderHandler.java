@@ -26,7 +26,8 @@ public class PlaceOrderHandler {
     @Inject
     EventStore eventStore;
 
-    @Transactional
+    // Runs in the unit of work CommandGateway began.
+    @Transactional(Transactional.TxType.MANDATORY)
     public CommandResult handle(PlaceOrderCommand command) {
         OrderReferences.Snapshot refs = references.lookup(command.productId(), command.userId());
         Instant now = Instant.now();

@@ -101,9 +101,6 @@ public class OrderViewsProjection implements Projection {
         OrderView view = orders.findForUpdate(event.aggregateId()).orElseThrow(() -> new IllegalStateException(
                 "order_views: " + event.type() + " #" + event.sequence() + " of order " + event.aggregateId()
                         + " came before the order's view exists"));
-        if (event.sequence() <= view.version()) {
-            return;
-        }
         if (change instanceof OrderQuantityChangedEvent quantity) {
             orders.update(view.changed(quantity.quantity(), quantity.totalPrice(), view.status(), event.sequence(),
                     event.occurredAt()));

@@ -17,10 +17,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The kept answers of {@link Idempotency}, in write_db, in the command's own transaction. */
+/** The kept answers of {@link CommandGateway}'s idempotency keys, in write_db, in the command's own transaction. */
 @ApplicationScoped
 public class IdempotencyStore {
 
@@ -45,9 +45,13 @@ public class IdempotencyStore {
     @Inject
     CommandMetadata metadata;
 
-    /** Runs the command in this transaction unless the key has an answer already. */
-    @Transactional
-    public Response once(String key, byte[] requestHash, Supplier<Response> command) {
+    /**
+     * Claims {@code key} for the command about to run, in the caller's (the command's) transaction;
+     * or, if an earlier request with the same key has its answer kept, that answer again. A
+     * concurrent first use of the key is waited for (its commit or rollback) on the primary key.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Response> claimOrReplay(String key, byte[] requestHash) {
         String principal = metadata.principal();
         try (Connection connection = writeDb.getConnection()) {
             while (Jdbc.update(connection, CLAIM, principal, key, requestHash) == 0) {
@@ -69,19 +73,23 @@ public class IdempotencyStore {
                 if (first[2] != null) {
                     replay.location(URI.create((String) first[2]));
                 }
-                return replay.build();
+                return Optional.of(replay.build());
             }
+            return Optional.empty();
         } catch (SQLException e) {
             throw new IllegalStateException("reading the idempotency key failed", e);
         }
-        Response answer = command.get();
+    }
+
+    /** Keeps the answer of the command that claimed {@code key}, in its transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void keep(String key, Response answer) {
         try (Connection connection = writeDb.getConnection()) {
             Jdbc.update(connection, KEEP_ANSWER, answer.getStatus(),
                     answer.getLocation() == null ? null : answer.getLocation().toString(),
-                    String.valueOf(answer.getEntity()), principal, key);
+                    String.valueOf(answer.getEntity()), metadata.principal(), key);
         } catch (SQLException e) {
             throw new IllegalStateException("keeping the idempotent answer failed", e);
         }
-        return answer;
     }
 }

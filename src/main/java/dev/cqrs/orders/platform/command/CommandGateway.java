@@ -1,0 +1,83 @@
+package dev.cqrs.orders.platform.command;
+
+import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.security.AuditLog;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Where every command's unit of work starts, the same for all of them: one write_db transaction
+ * holding, in this order,
+ * <ol>
+ *   <li>the {@code Idempotency-Key}, if the request has one: claimed for this command, or the
+ *       answer a first request with the same key and the same request got, which ends the unit
+ *       with nothing run ({@link IdempotencyStore}; the same key with another request is a 422);</li>
+ *   <li>the handler: it loads the aggregate, decides, and appends the events (which are also
+ *       the outbox);</li>
+ *   <li>the answer, kept with the key;</li>
+ *   <li>the command's audit row, with the aggregate and the status the client gets.</li>
+ * </ol>
+ * All of it commits or none does. Handlers require this transaction ({@code MANDATORY}); refusals
+ * and failures are audited by {@code CommandAuditFilter}, after the rollback, in a transaction of
+ * their own.
+ */
+@ApplicationScoped
+public class CommandGateway {
+
+    @Inject
+    IdempotencyStore idempotency;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    CommandMetadata metadata;
+
+    @Resource(lookup = Resources.WRITE_DB)
+    DataSource writeDb;
+
+    /** The request as the gateway needs it: its key (or null), and what the key's fingerprint covers. */
+    public record Request(String idempotencyKey, String method, String path, byte[] body) {
+
+        /** {@code body} null: a command without one (the fingerprint is the method and the path). */
+        public static Request of(String idempotencyKey, String method, UriInfo uriInfo, byte[] body) {
+            if (idempotencyKey != null) {
+                Idempotency.requireValid(idempotencyKey);
+            }
+            return new Request(idempotencyKey, method, RequestPath.of(uriInfo), body);
+        }
+    }
+
+    @Transactional
+    public Response execute(Request request, Supplier<CommandResult> handler, Function<CommandResult, Response> answer) {
+        String key = request.idempotencyKey();
+        if (key != null) {
+            Optional<Response> replay = idempotency.claimOrReplay(key,
+                    Idempotency.fingerprint(request.method(), request.path(), request.body()));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
+        CommandResult result = handler.get();
+        Response response = answer.apply(result);
+        if (key != null) {
+            idempotency.keep(key, response);
+        }
+        try (Connection connection = writeDb.getConnection()) {
+            audit.recordWithCommand(connection, metadata, result.aggregateId().toString(), response.getStatus());
+        } catch (SQLException e) {
+            throw new IllegalStateException("writing the command's audit row failed", e);
+        }
+        return response;
+    }
+}
