@@ -3,7 +3,7 @@ package dev.cqrs.orders.readmodel;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 
-/** Customer events for {@code order_views}: the e-mails shown in the views. */
+/** Customer events, for every projection that reads them (the queue keeps its first name). */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
         @ActivationConfigProperty(propertyName = "destination", propertyValue = "customer.events::order_views.customers"),
@@ -11,5 +11,5 @@ import jakarta.ejb.MessageDriven;
         // Concurrent sessions; each holds a read_db connection while it projects (pool: 24).
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2"),
 })
-public class CustomerEventsListener extends OrderViewsListener {
+public class CustomerEventsListener extends ProjectionListener {
 }

@@ -3,7 +3,7 @@ package dev.cqrs.orders.readmodel;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 
-/** Order events for {@code order_views}. */
+/** Order events, for every projection that reads them (the queue keeps its first name). */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
         @ActivationConfigProperty(propertyName = "destination", propertyValue = "order.events::order_views.orders"),
@@ -11,5 +11,5 @@ import jakarta.ejb.MessageDriven;
         // Concurrent sessions; each holds a read_db connection while it projects (pool: 24).
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8"),
 })
-public class OrderEventsListener extends OrderViewsListener {
+public class OrderEventsListener extends ProjectionListener {
 }

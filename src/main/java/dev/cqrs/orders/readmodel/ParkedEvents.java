@@ -59,7 +59,8 @@ public class ParkedEvents {
             RETURNING state, attempts""";
 
     private static final String FIRST = """
-            SELECT event_id, state, next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp(), event::text
+            SELECT event_id, state, next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp() AS due,
+                   event::text AS event
             FROM parked_events WHERE aggregate_id = ?
             ORDER BY sequence LIMIT 1
             FOR UPDATE""";
@@ -70,8 +71,8 @@ public class ParkedEvents {
             GROUP BY aggregate_id ORDER BY min(next_attempt_at) LIMIT ?""";
 
     private static final String LIST = """
-            SELECT event_id, aggregate_type, aggregate_id, sequence, event->>'type', state, attempts, last_error,
-                   next_attempt_at, parked_at, updated_at, event::text
+            SELECT event_id, aggregate_type, aggregate_id, sequence, event->>'type' AS event_type, state, attempts,
+                   last_error, next_attempt_at, parked_at, updated_at, event::text AS event
             FROM parked_events
             WHERE (CAST(? AS varchar) IS NULL OR state = ?)
             ORDER BY parked_at, aggregate_id, sequence
@@ -128,12 +129,8 @@ public class ParkedEvents {
     }
 
     List<Entry> first(Connection connection, UUID aggregateId) throws SQLException {
-        List<Entry> entries = new ArrayList<>(1);
-        for (Object[] row : Jdbc.query(connection, FIRST, aggregateId)) {
-            entries.add(new Entry((UUID) row[0], (String) row[1], (Boolean) row[2],
-                    EventEnvelope.fromJson((String) row[3])));
-        }
-        return entries;
+        return Jdbc.rows(connection, FIRST, rs -> new Entry(Jdbc.uuid(rs, 1), rs.getString("state"), rs.getBoolean("due"),
+                EventEnvelope.fromJson(rs.getString("event"))), aggregateId);
     }
 
     void remove(Connection connection, UUID eventId) throws SQLException {
@@ -229,27 +226,40 @@ public class ParkedEvents {
                 aggregateId).map(row -> ((Number) row[0]).longValue()).orElse(0L);
     }
 
+    /** A parked event as operators see it ({@code GET /admin/dead-letters}). */
+    private record Parked(UUID id, String aggregateType, UUID aggregateId, int sequence, String eventType, String state,
+                          int attempts, String error, Instant nextAttemptAt, Instant parkedAt, Instant updatedAt,
+                          String event) {
+
+        static Parked of(java.sql.ResultSet rs) throws SQLException {
+            return new Parked(Jdbc.uuid(rs, rs.findColumn("event_id")), rs.getString("aggregate_type"),
+                    Jdbc.uuid(rs, rs.findColumn("aggregate_id")), rs.getInt("sequence"), rs.getString("event_type"),
+                    rs.getString("state"), rs.getInt("attempts"), rs.getString("last_error"),
+                    Jdbc.instant(rs, rs.findColumn("next_attempt_at")), Jdbc.instant(rs, rs.findColumn("parked_at")),
+                    Jdbc.instant(rs, rs.findColumn("updated_at")), rs.getString("event"));
+        }
+
+        JsonObject toJson() {
+            JsonObjectBuilder item = JsonSupport.object()
+                    .add("id", id.toString())
+                    .add("aggregate_type", aggregateType)
+                    .add("aggregate_id", aggregateId.toString())
+                    .add("sequence", sequence)
+                    .add("event_type", eventType)
+                    .add("state", state)
+                    .add("attempts", attempts);
+            addNullable(item, "error", error);
+            addNullable(item, "next_attempt_at", nextAttemptAt);
+            addNullable(item, "parked_at", parkedAt);
+            addNullable(item, "updated_at", updatedAt);
+            return item.add("event", JsonSupport.parseObject(event)).build();
+        }
+    }
+
     /** Parked events as JSON, oldest first; {@code state} null for all. */
     public List<JsonObject> list(String state, int limit) {
         try (Connection connection = readDb.getConnection()) {
-            List<JsonObject> items = new ArrayList<>();
-            for (Object[] row : Jdbc.query(connection, LIST, state, state, limit)) {
-                JsonObjectBuilder item = JsonSupport.object()
-                        .add("id", row[0].toString())
-                        .add("aggregate_type", (String) row[1])
-                        .add("aggregate_id", row[2].toString())
-                        .add("sequence", ((Number) row[3]).intValue())
-                        .add("event_type", (String) row[4])
-                        .add("state", (String) row[5])
-                        .add("attempts", ((Number) row[6]).intValue());
-                addNullable(item, "error", row[7]);
-                addNullable(item, "next_attempt_at", row[8]);
-                addNullable(item, "parked_at", row[9]);
-                addNullable(item, "updated_at", row[10]);
-                item.add("event", JsonSupport.parseObject((String) row[11]));
-                items.add(item.build());
-            }
-            return items;
+            return Jdbc.rows(connection, LIST, Parked::of, state, state, limit).stream().map(Parked::toJson).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("listing parked events failed", e);
         }
@@ -259,7 +269,7 @@ public class ParkedEvents {
         if (value == null) {
             item.addNull(name);
         } else {
-            item.add(name, value instanceof Instant instant ? instant.toString() : value.toString());
+            item.add(name, value.toString());
         }
     }
 

@@ -3,7 +3,7 @@ package dev.cqrs.orders.readmodel;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 
-/** Product events for {@code order_views}: the names shown in the views. */
+/** Product events, for every projection that reads them (the queue keeps its first name). */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
         @ActivationConfigProperty(propertyName = "destination", propertyValue = "product.events::order_views.products"),
@@ -11,5 +11,5 @@ import jakarta.ejb.MessageDriven;
         // Concurrent sessions; each holds a read_db connection while it projects (pool: 24).
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2"),
 })
-public class ProductEventsListener extends OrderViewsListener {
+public class ProductEventsListener extends ProjectionListener {
 }

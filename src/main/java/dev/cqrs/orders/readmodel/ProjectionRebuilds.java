@@ -4,6 +4,7 @@ import dev.cqrs.orders.eventstore.EventEnvelope;
 import dev.cqrs.orders.eventstore.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -391,7 +392,8 @@ public class ProjectionRebuilds {
         Progress(String name, long started) {
             this.name = name;
             this.started = started;
-            beats = scheduler.scheduleWithFixedDelay(this::beatQuietly, 1, 1, TimeUnit.SECONDS);
+            beats = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "the rebuild heartbeat of " + name, this::write),
+                    1, 1, TimeUnit.SECONDS);
         }
 
         /** Notes progress within a phase that ends at {@code share} (0-1) of the whole. */
@@ -410,14 +412,6 @@ public class ProjectionRebuilds {
         void beat(long folded, double percentDone, long at) throws SQLException {
             note(folded, percentDone, at);
             write();
-        }
-
-        private void beatQuietly() {
-            try {
-                write();
-            } catch (SQLException e) {
-                LOG.fine(() -> "rebuild heartbeat of " + name + " failed: " + e);
-            }
         }
 
         private synchronized void write() throws SQLException {

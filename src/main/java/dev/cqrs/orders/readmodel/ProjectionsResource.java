@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public class ProjectionsResource {
 
     private static final String REBUILDS = """
             SELECT name, state, started_at, finished_at, events, progress, events_per_second, position, error,
-                   state = 'rebuilding' AND heartbeat_at > clock_timestamp() - make_interval(secs => ?)
+                   state = 'rebuilding' AND heartbeat_at > clock_timestamp() - make_interval(secs => ?) AS beating
             FROM projection_rebuilds""";
 
     @Resource(lookup = Resources.READ_DB)
@@ -62,42 +63,59 @@ public class ProjectionsResource {
      * (0-100 while rebuilding), {@code events_per_second}, {@code position}, {@code lag_events},
      * {@code lag_seconds}, and {@code last_rebuild} when there was one.
      */
+    /** A row of {@code projection_rebuilds}; {@code beating}: running, and its heartbeat is fresh. */
+    private record Rebuild(String name, String state, Instant startedAt, Instant finishedAt, long events,
+                           BigDecimal progress, BigDecimal eventsPerSecond, long position, String error, boolean beating) {
+
+        static Rebuild of(ResultSet rs) throws SQLException {
+            return new Rebuild(rs.getString("name"), rs.getString("state"), Jdbc.instant(rs, rs.findColumn("started_at")),
+                    Jdbc.instant(rs, rs.findColumn("finished_at")), rs.getLong("events"), rs.getBigDecimal("progress"),
+                    rs.getBigDecimal("events_per_second"), rs.getLong("position"), rs.getString("error"),
+                    rs.getBoolean("beating"));
+        }
+
+        /** Its state as operators see it: one that stopped beating while rebuilding failed. */
+        String shownState() {
+            return beating || !state.equals("rebuilding") ? state : "failed";
+        }
+    }
+
     @GET
     public JsonArray list() throws SQLException {
         ProjectionMonitor.Lag lag = monitor.lag();
-        Map<String, Object[]> rebuildRows = new HashMap<>();
+        Map<String, Rebuild> rebuildRows = new HashMap<>();
         try (Connection connection = readDb.getConnection()) {
-            for (Object[] row : Jdbc.query(connection, REBUILDS, rebuilds.staleAfterSeconds())) {
-                rebuildRows.put((String) row[0], row);
+            for (Rebuild row : Jdbc.rows(connection, REBUILDS, Rebuild::of, rebuilds.staleAfterSeconds())) {
+                rebuildRows.put(row.name(), row);
             }
         }
         JsonArrayBuilder views = JsonSupport.array();
         for (String name : projections.viewNames()) {
             // A rebuild replaces all tables of the view's projection together.
-            Object[] rebuild = rebuildRows.get(projections.owning(name).orElseThrow().name());
-            boolean rebuilding = rebuild != null && (Boolean) rebuild[9];
+            Rebuild rebuild = rebuildRows.get(projections.owning(name).orElseThrow().name());
+            boolean rebuilding = rebuild != null && rebuild.beating();
             JsonObjectBuilder view = JsonSupport.object()
                     .add("name", name)
                     .add("state", rebuilding ? "rebuilding" : "live")
-                    .add("progress", rebuilding ? ((BigDecimal) rebuild[5]).doubleValue() : 100.0)
-                    .add("events_per_second", rebuilding ? ((BigDecimal) rebuild[6]).doubleValue()
+                    .add("progress", rebuilding ? rebuild.progress().doubleValue() : 100.0)
+                    .add("events_per_second", rebuilding ? rebuild.eventsPerSecond().doubleValue()
                             : Math.round(lag.eventsPerSecond() * 10) / 10.0)
                     .add("position", lag.position())
                     .add("lag_events", lag.lagEvents())
                     .add("lag_seconds", Math.round(lag.lagSeconds() * 1000) / 1000.0);
             if (rebuild != null) {
                 JsonObjectBuilder last = JsonSupport.object()
-                        .add("state", rebuilding || !"rebuilding".equals(rebuild[1]) ? (String) rebuild[1] : "failed")
-                        .add("started_at", ((Instant) rebuild[2]).toString())
-                        .add("events", ((Number) rebuild[4]).longValue())
-                        .add("events_per_second", ((BigDecimal) rebuild[6]).doubleValue())
-                        .add("position", ((Number) rebuild[7]).longValue());
-                if (rebuild[3] != null) {
-                    last.add("finished_at", ((Instant) rebuild[3]).toString());
+                        .add("state", rebuild.shownState())
+                        .add("started_at", rebuild.startedAt().toString())
+                        .add("events", rebuild.events())
+                        .add("events_per_second", rebuild.eventsPerSecond().doubleValue())
+                        .add("position", rebuild.position());
+                if (rebuild.finishedAt() != null) {
+                    last.add("finished_at", rebuild.finishedAt().toString());
                 }
-                if (rebuild[8] != null) {
-                    last.add("error", (String) rebuild[8]);
-                } else if (!rebuilding && "rebuilding".equals(rebuild[1])) {
+                if (rebuild.error() != null) {
+                    last.add("error", rebuild.error());
+                } else if (!rebuilding && rebuild.state().equals("rebuilding")) {
                     last.add("error", "the instance running it stopped reporting");
                 }
                 view.add("last_rebuild", last);

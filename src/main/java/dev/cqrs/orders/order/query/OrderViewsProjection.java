@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code order_views}, with the product names and customer e-mails they show ({@link References}).
@@ -114,13 +116,15 @@ public class OrderViewsProjection implements Projection {
         Rows<ProductRef> products = views.of(References.PRODUCTS);
         Rows<CustomerRef> customers = views.of(References.CUSTOMERS);
         // Shared locks until the transaction ends: a rename or an e-mail change waits for this view
-        // to exist, then rewrites it if it must. A reference not there yet is made from the order's
-        // snapshot first (its insert is the lock), product before customer, always.
+        // to exist, then rewrites it if it must. A reference not there yet is made first (its insert
+        // is the lock), product before customer, always; at version 0, so that a reference's version
+        // is always that of the last product (customer) event applied, which the lag monitor and the
+        // verifier read. The order's snapshot, newer, wins below.
         Optional<ProductRef> product = products.find(placed.productId());
         Optional<CustomerRef> customer = customers.find(placed.userId());
         if (product.isEmpty() || customer.isEmpty()) {
-            products.insert(new ProductRef(placed.productId(), placed.productName(), placed.productVersion()));
-            customers.insert(new CustomerRef(placed.userId(), placed.userEmail(), placed.userVersion()));
+            products.insert(new ProductRef(placed.productId(), placed.productName(), 0));
+            customers.insert(new CustomerRef(placed.userId(), placed.userEmail(), 0));
             product = products.find(placed.productId());
             customer = customers.find(placed.userId());
         }
@@ -161,14 +165,8 @@ public class OrderViewsProjection implements Projection {
         views.of(References.PRODUCTS).merge(event.aggregateId(), new ProductRef(event.aggregateId(), name, version),
                 ref -> ref.version() < version ? new ProductRef(ref.productId(), name, version) : ref);
         if (renamed) {
-            Rows<OrderView> orders = views.of(OrderView.TABLE);
-            List<OrderView> rewritten = new ArrayList<>();
-            for (OrderView view : orders.findForUpdate("product_id", event.aggregateId())) {
-                if (view.productVersion() < version) {
-                    rewritten.add(view.withProduct(name, version));
-                }
-            }
-            orders.update(rewritten);
+            rewrite(views, "product_id", event.aggregateId(),
+                    view -> view.productVersion() < version ? view.withProduct(name, version) : view);
         }
     }
 
@@ -192,14 +190,25 @@ public class OrderViewsProjection implements Projection {
         views.of(References.CUSTOMERS).merge(event.aggregateId(), new CustomerRef(event.aggregateId(), email, version),
                 ref -> ref.version() < version ? new CustomerRef(ref.userId(), email, version) : ref);
         if (changedEmail) {
-            Rows<OrderView> orders = views.of(OrderView.TABLE);
-            List<OrderView> rewritten = new ArrayList<>();
-            for (OrderView view : orders.findForUpdate("user_id", event.aggregateId())) {
-                if (view.userVersion() < version) {
-                    rewritten.add(view.withUser(email, version));
-                }
-            }
-            orders.update(rewritten);
+            rewrite(views, "user_id", event.aggregateId(),
+                    view -> view.userVersion() < version ? view.withUser(email, version) : view);
         }
+    }
+
+    /**
+     * A rename or an e-mail change, in every view of the product or customer ({@code column} =
+     * {@code id}) that shows an older version: {@code change} answers the view as it must be.
+     */
+    private static void rewrite(Views views, String column, UUID id, UnaryOperator<OrderView> change)
+            throws SQLException {
+        Rows<OrderView> orders = views.of(OrderView.TABLE);
+        List<OrderView> rewritten = new ArrayList<>();
+        for (OrderView view : orders.findForUpdate(column, id)) {
+            OrderView changed = change.apply(view);
+            if (changed != view) {
+                rewritten.add(changed);
+            }
+        }
+        orders.update(rewritten);
     }
 }

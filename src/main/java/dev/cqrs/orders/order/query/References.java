@@ -4,9 +4,10 @@ import dev.cqrs.orders.readmodel.ViewTable;
 import java.util.UUID;
 
 /**
- * The newest product name and customer e-mail the order views know, with the version each belongs
- * to: fed by the catalog's and customers' own events and by the snapshot an {@code OrderPlaced}
- * carries, so whichever arrives first, the newest version wins.
+ * The newest product name and customer e-mail the order views know from the catalog's and
+ * customers' own events, with the version each belongs to (0: no event yet, the row exists for its
+ * lock). An {@code OrderPlaced} carries the name and e-mail it saw with their versions, and its view
+ * shows whichever is newer.
  */
 final class References {
 

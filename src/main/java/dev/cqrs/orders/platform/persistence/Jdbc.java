@@ -49,6 +49,27 @@ public final class Jdbc {
         }
     }
 
+    /** Makes one typed row of the result set's current row, reading its columns by name. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T row(ResultSet rs) throws SQLException;
+    }
+
+    /** The rows of a query, each made by {@code mapper}: typed rows, not {@code Object[]} read by index. */
+    public static <T> List<T> rows(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.row(rs));
+                }
+                return rows;
+            }
+        }
+    }
+
     /**
      * The first row of a query on a connection of its own (autocommit, or the caller's JTA
      * transaction), if any; a database failure becomes an {@link IllegalStateException} that says

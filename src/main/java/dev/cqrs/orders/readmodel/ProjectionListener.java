@@ -15,13 +15,13 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 /**
- * What the message-driven beans that feed {@code order_views} share: decode and delegate. The
+ * What the message-driven beans of the read side share: decode, upcast and hand to the intake. The
  * subclasses only say which queue they read. No JTA transaction around a delivery (so no XA): the
  * projection commits its own. An event that fails is parked and retried by the application
  * ({@link ProjectionIntake}); only an unreachable read_db makes Artemis deliver the message again,
  * which the projection recognizes if it was applied already.
  */
-abstract class OrderViewsListener implements MessageListener {
+abstract class ProjectionListener implements MessageListener {
 
     @EJB
     SchemaMigrations schema;
