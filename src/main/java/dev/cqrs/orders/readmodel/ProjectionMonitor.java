@@ -188,9 +188,9 @@ public class ProjectionMonitor {
 
     private long stored() throws SQLException {
         try (Connection connection = readDb.getConnection()) {
-            List<Object[]> rows = Jdbc.query(connection, "SELECT position FROM projection_positions WHERE name = ?",
-                    READ_MODELS);
-            return rows.isEmpty() ? 0 : ((Number) rows.get(0)[0]).longValue();
+            List<Long> positions = Jdbc.rows(connection, "SELECT position FROM projection_positions WHERE name = ?",
+                    rs -> rs.getLong("position"), READ_MODELS);
+            return positions.isEmpty() ? 0 : positions.get(0);
         }
     }
 

@@ -81,13 +81,16 @@ public final class ViewTable<R extends Record> {
     private final boolean counters;
     private final Set<String> lookups;
     private final String stamp;
+    private final Set<String> bookkeeping;
 
-    private ViewTable(String name, Class<R> type, boolean counters, Set<String> lookups, String stamp) {
+    private ViewTable(String name, Class<R> type, boolean counters, Set<String> lookups, String stamp,
+                      Set<String> bookkeeping) {
         this.name = name;
         this.type = type;
         this.counters = counters;
         this.lookups = lookups;
         this.stamp = stamp;
+        this.bookkeeping = bookkeeping;
         List<Column> list = new ArrayList<>();
         RecordComponent[] components = type.getRecordComponents();
         Class<?>[] types = new Class<?>[components.length];
@@ -107,6 +110,9 @@ public final class ViewTable<R extends Record> {
         for (String lookup : lookups) {
             column(lookup);
         }
+        for (String column : bookkeeping) {
+            column(column);
+        }
         if (counters) {
             for (Column column : columns.subList(1, columns.size())) {
                 if (!column.kind().numeric()) {
@@ -118,19 +124,19 @@ public final class ViewTable<R extends Record> {
 
     /** A table of rows. */
     public static <R extends Record> ViewTable<R> rows(String name, Class<R> type) {
-        return new ViewTable<>(name, type, false, Set.of(), null);
+        return new ViewTable<>(name, type, false, Set.of(), null, Set.of());
     }
 
     /** A table of counters: see the class comment. */
     public static <R extends Record> ViewTable<R> counters(String name, Class<R> type) {
-        return new ViewTable<>(name, type, true, Set.of(), null);
+        return new ViewTable<>(name, type, true, Set.of(), null, Set.of());
     }
 
     /** The same table, whose rows can be found by {@code column} too ({@link Rows#findForUpdate(String, Object)}). */
     public ViewTable<R> lookup(String column) {
         Set<String> more = new LinkedHashSet<>(lookups);
         more.add(column);
-        return new ViewTable<>(name, type, counters, Set.copyOf(more), stamp);
+        return new ViewTable<>(name, type, counters, Set.copyOf(more), stamp, bookkeeping);
     }
 
     /**
@@ -138,7 +144,21 @@ public final class ViewTable<R extends Record> {
      * write: when the projection wrote the row, which the benchmarks read back as lag.
      */
     public ViewTable<R> stampedAt(String column) {
-        return new ViewTable<>(name, type, counters, lookups, column);
+        return new ViewTable<>(name, type, counters, lookups, column, bookkeeping);
+    }
+
+    /**
+     * The same table, whose {@code columns} are the projection's bookkeeping rather than content:
+     * values that depend on the order events of different aggregates arrived in (the product
+     * version a view's name was taken at: the name is the same whether a price change came before
+     * or after the order). The verifier does not compare them; everything else it does.
+     */
+    public ViewTable<R> bookkeeping(String... columns) {
+        return new ViewTable<>(name, type, counters, lookups, stamp, Set.of(columns));
+    }
+
+    boolean isBookkeeping(String column) {
+        return bookkeeping.contains(column);
     }
 
     public String name() {

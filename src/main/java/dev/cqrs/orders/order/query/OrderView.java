@@ -18,9 +18,14 @@ public record OrderView(UUID orderId, UUID userId, UUID productId, int quantity,
                         BigDecimal totalPrice, int version, Instant updatedAt, int productVersion,
                         int userVersion) {
 
-    /** Found by product and by customer too: a rename or an e-mail change rewrites their views. */
+    /**
+     * Found by product and by customer too: a rename or an e-mail change rewrites their views. The
+     * versions the name and e-mail come from are bookkeeping: a price change before or after an
+     * order leaves the same name, taken at another version.
+     */
     public static final ViewTable<OrderView> TABLE = ViewTable.rows("order_views", OrderView.class)
-            .lookup("product_id").lookup("user_id").stampedAt("projected_at");
+            .lookup("product_id").lookup("user_id").stampedAt("projected_at")
+            .bookkeeping("product_version", "user_version");
 
     OrderView changed(int newQuantity, BigDecimal newTotal, OrderStatus newStatus, int newVersion, Instant at) {
         return new OrderView(orderId, userId, productId, newQuantity, newStatus, createdAt, productName, userEmail,

@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -65,11 +64,9 @@ public class UserSummaryResource {
         }
     }
 
+    /** The first column of the row {@code sql} finds for {@code id}; 404 naming {@code what} when there is none. */
     static String name(Connection connection, String sql, UUID id, String what, String idText) throws SQLException {
-        List<Object[]> rows = Jdbc.query(connection, sql, id);
-        if (rows.isEmpty()) {
-            throw new AggregateNotFoundException(what, idText);
-        }
-        return (String) rows.get(0)[0];
+        return Jdbc.rows(connection, sql, rs -> rs.getString(1), id).stream().findFirst()
+                .orElseThrow(() -> new AggregateNotFoundException(what, idText));
     }
 }
