@@ -1,7 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.eventstore.EventEnvelope;
-import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;

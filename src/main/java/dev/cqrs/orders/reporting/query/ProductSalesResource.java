@@ -3,7 +3,6 @@ package dev.cqrs.orders.reporting.query;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Resources;
-import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
