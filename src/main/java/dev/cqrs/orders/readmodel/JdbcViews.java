@@ -3,23 +3,32 @@ package dev.cqrs.orders.readmodel;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The live tables, on the connection of the event's read_db transaction. Reads lock what they
- * return until the commit; counter additions are kept until {@link #flush}, which writes them all
- * in one statement.
+ * return until the commit. Writes whose outcome the projection does not need (an insert that
+ * ignores a row already there, the update of one row, counter additions) are kept and written
+ * together, in one statement, when the unit ends ({@link #flush}) or before anything reads a
+ * table they touch: one round trip instead of one per write, and every read still sees the
+ * unit's own writes.
  */
 final class JdbcViews implements Views {
 
+    /** A kept write: one part of the flush's statement, its parameters, and whether it updates one row. */
+    private record Write(ViewTable<?> table, String sql, Object[] parameters, boolean updatesOne) {
+    }
+
     private final Connection connection;
-    private final Map<ViewTable<?>, List<Object[]>> additions = new LinkedHashMap<>();
+    private final List<Write> kept = new ArrayList<>();
+    private final Set<ViewTable<?>> touched = new HashSet<>();
 
     JdbcViews(Connection connection) {
         this.connection = connection;
@@ -30,28 +39,42 @@ final class JdbcViews implements Views {
         return new Live<>(table);
     }
 
-    /** Writes the counter additions kept so far, one delta row each, in one statement. */
+    /** Writes the kept writes, all in one statement; an update that found no row fails the unit. */
     void flush() throws SQLException {
-        if (additions.isEmpty()) {
+        if (kept.isEmpty()) {
             return;
         }
-        StringBuilder sql = new StringBuilder();
+        StringBuilder sql = new StringBuilder("WITH ");
         List<Object> parameters = new ArrayList<>();
-        int n = 0;
-        for (Map.Entry<ViewTable<?>, List<Object[]>> entry : additions.entrySet()) {
-            ViewTable<?> table = entry.getKey();
-            String placeholders = "(" + table.columns().stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-            String insert = "INSERT INTO " + table.deltas() + " (" + table.columnList() + ") VALUES "
-                    + entry.getValue().stream().map(v -> placeholders).collect(Collectors.joining(", "));
-            sql.append(n == 0 ? "WITH " : ", ").append("d").append(n++).append(" AS (").append(insert).append(')');
-            entry.getValue().forEach(values -> parameters.addAll(List.of(values)));
+        List<String> updates = new ArrayList<>();
+        for (int i = 0; i < kept.size(); i++) {
+            Write write = kept.get(i);
+            sql.append(i == 0 ? "" : ", ").append('w').append(i).append(" AS (").append(write.sql())
+                    .append(write.updatesOne() ? " RETURNING 1" : "").append(')');
+            parameters.addAll(List.of(write.parameters()));
+            if (write.updatesOne()) {
+                updates.add("(SELECT count(*) FROM w" + i + ")");
+            }
         }
-        sql.append(" SELECT 1");
+        sql.append(" SELECT ").append(updates.isEmpty() ? "0" : String.join(" + ", updates));
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             Jdbc.bind(statement, parameters.toArray());
-            statement.execute();
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) != updates.size()) {
+                    throw new IllegalStateException("a kept update found no row to update (" + rs.getLong(1) + " of "
+                            + updates.size() + "): " + kept.stream().filter(Write::updatesOne)
+                            .map(w -> w.table().name()).collect(Collectors.joining(", ")));
+                }
+            }
         }
-        additions.clear();
+        kept.clear();
+        touched.clear();
+    }
+
+    private void keep(Write write) {
+        kept.add(write);
+        touched.add(write.table());
     }
 
     private final class Live<R extends Record> implements Rows<R> {
@@ -61,14 +84,23 @@ final class JdbcViews implements Views {
             this.table = table;
         }
 
+        /** Before a read of this table: the kept writes that touch it are written first. */
+        private void beforeReading() throws SQLException {
+            if (touched.contains(table)) {
+                flush();
+            }
+        }
+
         @Override
         public Optional<R> find(Object key) throws SQLException {
+            beforeReading();
             return one(table.query(connection, "SELECT " + table.columnList() + " FROM " + table.name() + " WHERE "
                     + table.key() + " = ? FOR SHARE", key));
         }
 
         @Override
         public Optional<R> findForUpdate(Object key) throws SQLException {
+            beforeReading();
             return one(table.query(connection, "SELECT " + table.columnList() + " FROM " + table.name() + " WHERE "
                     + table.key() + " = ? FOR UPDATE", key));
         }
@@ -78,53 +110,68 @@ final class JdbcViews implements Views {
             if (!table.lookups().contains(column)) {
                 throw new IllegalArgumentException(table + " declares no lookup by " + column);
             }
+            beforeReading();
             return table.query(connection, "SELECT " + table.columnList() + " FROM " + table.name() + " WHERE "
                     + column + " = ? ORDER BY " + table.key() + " FOR UPDATE", value);
         }
 
-        @Override
-        public boolean insert(R row) throws SQLException {
+        private String insertSql() {
             String columns = table.columnList() + (table.stamp() == null ? "" : ", " + table.stamp());
             String values = table.columns().stream().map(c -> "?").collect(Collectors.joining(", "))
                     + (table.stamp() == null ? "" : ", clock_timestamp()");
-            return Jdbc.update(connection, "INSERT INTO " + table.name() + " (" + columns + ") VALUES (" + values
-                    + ") ON CONFLICT (" + table.key() + ") DO NOTHING", table.parameters(row)) == 1;
+            return "INSERT INTO " + table.name() + " (" + columns + ") VALUES (" + values + ") ON CONFLICT ("
+                    + table.key() + ") DO NOTHING";
+        }
+
+        @Override
+        public boolean insert(R row) throws SQLException {
+            beforeReading();
+            return Jdbc.update(connection, insertSql(), table.parameters(row)) == 1;
+        }
+
+        @Override
+        public void insertIfAbsent(R row) {
+            keep(new Write(table, insertSql(), table.parameters(row), false));
+        }
+
+        private String updateSql() {
+            List<ViewTable.Column> rest = table.columns().subList(1, table.columns().size());
+            return "UPDATE " + table.name() + " SET "
+                    + rest.stream().map(c -> c.name() + " = ?").collect(Collectors.joining(", "))
+                    + (table.stamp() == null ? "" : ", " + table.stamp() + " = clock_timestamp()")
+                    + " WHERE " + table.key() + " = ?";
+        }
+
+        /** The key last: the parameters of {@link #updateSql}. */
+        private Object[] updateParameters(R row) {
+            Object[] values = table.parameters(row);
+            Object[] parameters = new Object[values.length];
+            System.arraycopy(values, 1, parameters, 0, values.length - 1);
+            parameters[values.length - 1] = values[0];
+            return parameters;
         }
 
         @Override
         public void update(List<R> rows) throws SQLException {
+            if (rows.size() == 1) {
+                keep(new Write(table, updateSql(), updateParameters(rows.get(0)), true));
+                return;
+            }
             if (rows.isEmpty()) {
                 return;
             }
-            List<ViewTable.Column> rest = table.columns().subList(1, table.columns().size());
-            String sql = "UPDATE " + table.name() + " SET "
-                    + rest.stream().map(c -> c.name() + " = ?").collect(Collectors.joining(", "))
-                    + (table.stamp() == null ? "" : ", " + table.stamp() + " = clock_timestamp()")
-                    + " WHERE " + table.key() + " = ?";
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            // Many rows (a rename): one batch now, not thousands of parts in one statement.
+            flush();
+            try (PreparedStatement statement = connection.prepareStatement(updateSql())) {
                 for (R row : rows) {
-                    Object[] values = table.parameters(row);
-                    Object[] parameters = new Object[values.length];
-                    System.arraycopy(values, 1, parameters, 0, values.length - 1);
-                    parameters[values.length - 1] = values[0];
-                    Jdbc.bind(statement, parameters);
-                    if (rows.size() == 1) {
-                        require(statement.executeUpdate(), row);
-                    } else {
-                        statement.addBatch();
+                    Jdbc.bind(statement, updateParameters(row));
+                    statement.addBatch();
+                }
+                for (int updated : statement.executeBatch()) {
+                    if (updated == 0) {
+                        throw new IllegalStateException(table + ": a row to update is missing");
                     }
                 }
-                if (rows.size() > 1) {
-                    for (int updated : statement.executeBatch()) {
-                        require(updated, rows.get(0));
-                    }
-                }
-            }
-        }
-
-        private void require(int updated, R row) {
-            if (updated == 0) {
-                throw new IllegalStateException(table + ": no row " + table.keyOf(row) + " to update");
             }
         }
 
@@ -133,7 +180,9 @@ final class JdbcViews implements Views {
             if (!table.isCounters()) {
                 throw new IllegalArgumentException(table + " is not a table of counters");
             }
-            additions.computeIfAbsent(table, t -> new ArrayList<>()).add(table.parameters(delta));
+            String placeholders = table.columns().stream().map(c -> "?").collect(Collectors.joining(", "));
+            keep(new Write(table, "INSERT INTO " + table.deltas() + " (" + table.columnList() + ") VALUES ("
+                    + placeholders + ")", table.parameters(delta), false));
         }
 
         private Optional<R> one(List<R> rows) {

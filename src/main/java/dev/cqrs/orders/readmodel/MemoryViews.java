@@ -94,6 +94,11 @@ final class MemoryViews implements Views {
         }
 
         @Override
+        public void insertIfAbsent(R row) {
+            insert(row);
+        }
+
+        @Override
         public void update(List<R> updated) {
             for (R row : updated) {
                 Object key = table.keyOf(row);

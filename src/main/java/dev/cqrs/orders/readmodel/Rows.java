@@ -27,7 +27,14 @@ public interface Rows<R extends Record> {
     /** Adds a row; false, with nothing written, when a row with its key exists. */
     boolean insert(R row) throws SQLException;
 
-    /** Replaces the rows with the same keys, which exist. */
+    /**
+     * Adds a row, or nothing when a row with its key exists, without saying which (live: written
+     * with the unit's other writes, in one statement, when the unit ends or before the table is
+     * read). For a row the runtime's gate says is new: an order's first event.
+     */
+    void insertIfAbsent(R row) throws SQLException;
+
+    /** Replaces the rows with the same keys, which exist (live: one row is written with the unit's other writes). */
     void update(List<R> rows) throws SQLException;
 
     default void update(R row) throws SQLException {

@@ -138,7 +138,7 @@ public class OrderViewsProjection implements Projection {
         if (email.version() < placed.userVersion()) {
             email = new CustomerRef(placed.userId(), placed.userEmail(), placed.userVersion());
         }
-        views.of(OrderView.TABLE).insert(new OrderView(placed.orderId(), placed.userId(), placed.productId(),
+        views.of(OrderView.TABLE).insertIfAbsent(new OrderView(placed.orderId(), placed.userId(), placed.productId(),
                 placed.quantity(), OrderStatus.PENDING, event.occurredAt(), name.name(), email.email(),
                 placed.unitPrice(), placed.totalPrice(), event.sequence(), event.occurredAt(), name.version(),
                 email.version()));

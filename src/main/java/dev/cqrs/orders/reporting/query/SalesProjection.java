@@ -68,9 +68,7 @@ public class SalesProjection implements Projection {
         if (change instanceof OrderPlacedEvent placed) {
             after = new OrderContribution(placed.orderId(), placed.userId(), placed.productId(), OrderStatus.PENDING,
                     placed.quantity(), placed.totalPrice(), event.sequence());
-            if (!contributions.insert(after)) {
-                return; // counted already
-            }
+            contributions.insertIfAbsent(after); // new: the gate hands an order's first event over once
         } else if (change != null) {
             before = contributions.findForUpdate(event.aggregateId()).orElseThrow(() -> new IllegalStateException(
                     "sales: " + event.type() + " #" + event.sequence() + " of order " + event.aggregateId()
