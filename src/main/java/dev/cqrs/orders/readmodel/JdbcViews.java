@@ -94,15 +94,13 @@ final class JdbcViews implements Views {
         @Override
         public Optional<R> find(Object key) throws SQLException {
             beforeReading();
-            return one(table.query(connection, "SELECT " + table.columnList() + " FROM " + table.name() + " WHERE "
-                    + table.key() + " = ? FOR SHARE", key));
+            return one(table.query(connection, table.findShared, key));
         }
 
         @Override
         public Optional<R> findForUpdate(Object key) throws SQLException {
             beforeReading();
-            return one(table.query(connection, "SELECT " + table.columnList() + " FROM " + table.name() + " WHERE "
-                    + table.key() + " = ? FOR UPDATE", key));
+            return one(table.query(connection, table.findForUpdate, key));
         }
 
         @Override
@@ -116,11 +114,7 @@ final class JdbcViews implements Views {
         }
 
         private String insertSql() {
-            String columns = table.columnList() + (table.stamp() == null ? "" : ", " + table.stamp());
-            String values = table.columns().stream().map(c -> "?").collect(Collectors.joining(", "))
-                    + (table.stamp() == null ? "" : ", clock_timestamp()");
-            return "INSERT INTO " + table.name() + " (" + columns + ") VALUES (" + values + ") ON CONFLICT ("
-                    + table.key() + ") DO NOTHING";
+            return table.insertIfAbsent;
         }
 
         @Override
@@ -135,11 +129,7 @@ final class JdbcViews implements Views {
         }
 
         private String updateSql() {
-            List<ViewTable.Column> rest = table.columns().subList(1, table.columns().size());
-            return "UPDATE " + table.name() + " SET "
-                    + rest.stream().map(c -> c.name() + " = ?").collect(Collectors.joining(", "))
-                    + (table.stamp() == null ? "" : ", " + table.stamp() + " = clock_timestamp()")
-                    + " WHERE " + table.key() + " = ?";
+            return table.updateByKey;
         }
 
         /** The key last: the parameters of {@link #updateSql}. */
@@ -180,9 +170,7 @@ final class JdbcViews implements Views {
             if (!table.isCounters()) {
                 throw new IllegalArgumentException(table + " is not a table of counters");
             }
-            String placeholders = table.columns().stream().map(c -> "?").collect(Collectors.joining(", "));
-            keep(new Write(table, "INSERT INTO " + table.deltas() + " (" + table.columnList() + ") VALUES ("
-                    + placeholders + ")", table.parameters(delta), false));
+            keep(new Write(table, table.addDelta, table.parameters(delta), false));
         }
 
         private Optional<R> one(List<R> rows) {

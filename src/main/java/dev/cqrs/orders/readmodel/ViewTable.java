@@ -82,6 +82,13 @@ public final class ViewTable<R extends Record> {
     private final Set<String> lookups;
     private final String stamp;
     private final Set<String> bookkeeping;
+    private final String columnList;
+    // The live projection's statements, made once (JdbcViews).
+    final String findShared;
+    final String findForUpdate;
+    final String insertIfAbsent;
+    final String updateByKey;
+    final String addDelta;
 
     private ViewTable(String name, Class<R> type, boolean counters, Set<String> lookups, String stamp,
                       Set<String> bookkeeping) {
@@ -101,6 +108,18 @@ public final class ViewTable<R extends Record> {
             list.add(new Column(snakeCase(components[i].getName()), Kind.of(types[i]), accessor));
         }
         this.columns = List.copyOf(list);
+        this.columnList = columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        String key = columns.get(0).name();
+        String marks = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
+        this.findShared = "SELECT " + columnList + " FROM " + name + " WHERE " + key + " = ? FOR SHARE";
+        this.findForUpdate = "SELECT " + columnList + " FROM " + name + " WHERE " + key + " = ? FOR UPDATE";
+        this.insertIfAbsent = "INSERT INTO " + name + " (" + columnList + (stamp == null ? "" : ", " + stamp)
+                + ") VALUES (" + marks + (stamp == null ? "" : ", clock_timestamp()") + ") ON CONFLICT (" + key
+                + ") DO NOTHING";
+        this.updateByKey = "UPDATE " + name + " SET " + columns.stream().skip(1).map(c -> c.name() + " = ?")
+                .collect(Collectors.joining(", ")) + (stamp == null ? "" : ", " + stamp + " = clock_timestamp()")
+                + " WHERE " + key + " = ?";
+        this.addDelta = "INSERT INTO " + name + "_deltas (" + columnList + ") VALUES (" + marks + ")";
         try {
             this.constructor = type.getDeclaredConstructor(types);
             this.constructor.setAccessible(true);
@@ -200,7 +219,7 @@ public final class ViewTable<R extends Record> {
 
     /** The column names, comma-separated, in record order. */
     public String columnList() {
-        return columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        return columnList;
     }
 
     Column column(String columnName) {
