@@ -188,17 +188,14 @@ public class ParkedEvents {
     List<Gap> staleGaps() throws SQLException {
         try (Connection connection = readDb.getConnection()) {
             List<Gap> gaps = new ArrayList<>();
-            for (String type : projections.versionTables().keySet()) {
-                if (!projections.inSequence(type)) {
-                    continue;
-                }
+            for (String type : projections.sequencedTypes()) {
+                Projections.Readers readers = projections.readers(type);
                 for (Object[] row : Jdbc.query(connection, WAITING_LONG, type, gapRepairAfterMillis)) {
                     UUID id = (UUID) row[0];
                     int firstWaiting = ((Number) row[1]).intValue();
-                    Object[] ids = new Object[projections.versionParameters(type)];
-                    java.util.Arrays.fill(ids, id);
-                    int applied = ((Number) Jdbc.query(connection, "SELECT " + projections.versionSql(type), ids)
-                            .get(0)[0]).intValue();
+                    Object[] versions = Jdbc.query(connection, "SELECT " + readers.versionColumns(),
+                            ProjectionGate.ids(id, readers.sequenced().size())).get(0);
+                    int applied = readers.held(versions, firstWaiting).lowest();
                     if (firstWaiting > applied + 1) {
                         gaps.add(new Gap(id, applied + 1, firstWaiting - 1));
                     }

@@ -10,10 +10,11 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -60,6 +61,9 @@ public class ProjectionGate {
                    EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state <> 'waiting'),
                    EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state = 'waiting')""";
 
+    // GATE for each aggregate type, made at its first event.
+    private final Map<String, String> gateSql = new ConcurrentHashMap<>();
+
     @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
@@ -84,35 +88,21 @@ public class ProjectionGate {
 
     private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
         lock(connection, event.aggregateId());
-        String type = event.aggregateType();
-        List<Projection> sequenced = projections.sequencedReaders(type);
-        StringBuilder versions = new StringBuilder();
-        for (Projection projection : sequenced) {
-            ViewTable<?> table = projection.versions().get(type);
-            versions.append("(SELECT version FROM ").append(table.name()).append(" WHERE ").append(table.key())
-                    .append(" = ?), ");
-        }
-        Object[] gate = Jdbc.query(connection, GATE.formatted(versions), ids(event.aggregateId(), sequenced.size() + 2))
+        Projections.Readers readers = projections.readers(event.aggregateType());
+        int count = readers.sequenced().size();
+        Object[] gate = Jdbc.query(connection, gateSql(event.aggregateType(), readers), ids(event.aggregateId(), count + 2))
                 .get(0);
-        boolean blocked = (Boolean) gate[sequenced.size()];
-        boolean waiting = (Boolean) gate[sequenced.size() + 1];
+        boolean blocked = (Boolean) gate[count];
+        boolean waiting = (Boolean) gate[count + 1];
         if (blocked && safety.ordering()) {
             parked.addWaiting(connection, event, "behind an earlier event of its aggregate that failed");
             return Outcome.WAITING;
         }
         // Each projection that reads the type in sequence holds its own version: usually all the
         // same, but a rebuild may have taken one further than the others.
-        Set<Projection> holding = new HashSet<>();
-        int lowest = Integer.MAX_VALUE;
-        for (int i = 0; i < sequenced.size(); i++) {
-            int applied = gate[i] == null ? 0 : ((Number) gate[i]).intValue();
-            lowest = Math.min(lowest, applied);
-            if (event.sequence() <= applied && safety.dedupe()) {
-                holding.add(sequenced.get(i));
-            }
-        }
-        if (!sequenced.isEmpty()) {
-            int applied = lowest;
+        Projections.Held held = readers.held(gate, event.sequence());
+        if (count > 0) {
+            int applied = held.lowest();
             if (event.sequence() <= applied && safety.dedupe()) {
                 LOG.fine(() -> duplicate(event, applied));
                 return Outcome.DUPLICATE;
@@ -122,8 +112,13 @@ public class ProjectionGate {
                 return Outcome.WAITING;
             }
         }
-        apply(connection, event, holding);
+        apply(connection, event, readers, safety.dedupe() ? held.holding() : Set.of());
         return waiting ? Outcome.APPLIED_WITH_WAITING : Outcome.APPLIED;
+    }
+
+    private String gateSql(String aggregateType, Projections.Readers readers) {
+        return gateSql.computeIfAbsent(aggregateType,
+                type -> GATE.formatted(readers.versionColumns().isEmpty() ? "" : readers.versionColumns() + ","));
     }
 
     /**
@@ -159,30 +154,22 @@ public class ProjectionGate {
         if (!includeDead && entry.state().equals(ParkedEvents.RETRYING) && !entry.due()) {
             return Step.NOT_DUE;
         }
-        String type = event.aggregateType();
-        Set<Projection> holding = new HashSet<>();
-        List<Projection> sequenced = projections.sequencedReaders(type);
-        if (!sequenced.isEmpty()) {
-            int lowest = Integer.MAX_VALUE;
-            for (Projection projection : sequenced) {
-                ViewTable<?> table = projection.versions().get(type);
-                List<Object[]> rows = Jdbc.query(connection, "SELECT version FROM " + table.name() + " WHERE "
-                        + table.key() + " = ?", aggregateId);
-                int applied = rows.isEmpty() ? 0 : ((Number) rows.get(0)[0]).intValue();
-                lowest = Math.min(lowest, applied);
-                if (event.sequence() <= applied && safety.dedupe()) {
-                    holding.add(projection);
-                }
-            }
-            if (event.sequence() <= lowest && safety.dedupe()) {
+        Projections.Readers readers = projections.readers(event.aggregateType());
+        Set<Projection> holding = Set.of();
+        if (!readers.sequenced().isEmpty()) {
+            Object[] versions = Jdbc.query(connection, "SELECT " + readers.versionColumns(),
+                    ids(aggregateId, readers.sequenced().size())).get(0);
+            Projections.Held held = readers.held(versions, event.sequence());
+            if (event.sequence() <= held.lowest() && safety.dedupe()) {
                 parked.remove(connection, event.eventId());
                 return Step.SKIPPED;
             }
-            if (event.sequence() > lowest + 1 && safety.ordering()) {
+            if (event.sequence() > held.lowest() + 1 && safety.ordering()) {
                 return Step.GAP;
             }
+            holding = safety.dedupe() ? held.holding() : Set.of();
         }
-        apply(connection, event, holding);
+        apply(connection, event, readers, holding);
         parked.remove(connection, event.eventId());
         return Step.APPLIED;
     }
@@ -191,14 +178,14 @@ public class ProjectionGate {
      * The event, through every projection that reads it but those {@code holding} it already, on the
      * transaction's connection.
      */
-    private void apply(Connection connection, EventEnvelope event, Set<Projection> holding) throws SQLException {
-        List<Projection> readers = projections.reading(event.aggregateType());
-        if (readers.isEmpty()) {
+    private void apply(Connection connection, EventEnvelope event, Projections.Readers readers, Set<Projection> holding)
+            throws SQLException {
+        if (readers.all().isEmpty()) {
             LOG.fine(() -> "no projection reads " + event.aggregateType() + " events");
             return;
         }
         JdbcViews views = new JdbcViews(connection);
-        for (Projection projection : readers) {
+        for (Projection projection : readers.all()) {
             if (!holding.contains(projection)) {
                 projection.apply(event, views);
             }
@@ -206,7 +193,8 @@ public class ProjectionGate {
         views.flush();
     }
 
-    private static Object[] ids(UUID id, int count) {
+    /** {@code count} times the aggregate's id, the parameters of a select of its versions. */
+    static Object[] ids(UUID id, int count) {
         Object[] ids = new Object[count];
         Arrays.fill(ids, id);
         return ids;

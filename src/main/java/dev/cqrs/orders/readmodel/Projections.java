@@ -8,10 +8,12 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +30,8 @@ public class Projections {
 
     private List<Projection> all;
 
+    private Map<String, Readers> byType;
+
     @PostConstruct
     void collect() {
         List<Instance.Handle<Projection>> handles = new ArrayList<>();
@@ -36,6 +40,11 @@ public class Projections {
         List<Projection> projections = new ArrayList<>();
         handles.forEach(handle -> projections.add(handle.get()));
         all = List.copyOf(projections);
+        Map<String, List<Projection>> reading = new LinkedHashMap<>();
+        all.forEach(p -> p.aggregateTypes().forEach(type -> reading.computeIfAbsent(type, t -> new ArrayList<>()).add(p)));
+        Map<String, Readers> readers = new LinkedHashMap<>();
+        reading.forEach((type, list) -> readers.put(type, Readers.of(type, List.copyOf(list))));
+        byType = readers;
     }
 
     private static int priority(Class<?> type) {
@@ -63,19 +72,56 @@ public class Projections {
         return all.stream().flatMap(p -> p.views().stream()).filter(v -> v.name().equals(viewName)).findFirst();
     }
 
-    /** The projections that read {@code aggregateType}'s events. */
-    public List<Projection> reading(String aggregateType) {
-        return all.stream().filter(p -> p.aggregateTypes().contains(aggregateType)).toList();
+    /** The projections that read {@code aggregateType}'s events ({@link Readers#NONE} when none does). */
+    public Readers readers(String aggregateType) {
+        return byType.getOrDefault(aggregateType, Readers.NONE);
     }
 
-    /** The projections that read {@code aggregateType}'s events in sequence. */
-    public List<Projection> sequencedReaders(String aggregateType) {
-        return all.stream().filter(p -> p.aggregateTypes().contains(aggregateType) && p.inSequence(aggregateType)).toList();
+    /** The aggregate types some projection reads in sequence. */
+    public List<String> sequencedTypes() {
+        return byType.entrySet().stream().filter(e -> !e.getValue().sequenced().isEmpty()).map(Map.Entry::getKey).toList();
     }
 
-    /** Whether some projection needs {@code aggregateType}'s events in sequence. */
-    public boolean inSequence(String aggregateType) {
-        return all.stream().anyMatch(p -> p.aggregateTypes().contains(aggregateType) && p.inSequence(aggregateType));
+    /**
+     * The projections that read one aggregate type's events, in order, and those of them that read
+     * them in sequence, with the SQL select list of the version each of those holds of an
+     * aggregate ({@code versionColumns}: one column and one parameter, the aggregate's id, each).
+     * Made once, at start: the gate asks for it with every event.
+     */
+    public record Readers(List<Projection> all, List<Projection> sequenced, String versionColumns) {
+
+        static final Readers NONE = new Readers(List.of(), List.of(), "");
+
+        static Readers of(String aggregateType, List<Projection> all) {
+            List<Projection> sequenced = all.stream().filter(p -> p.inSequence(aggregateType)).toList();
+            String columns = sequenced.stream().map(p -> p.versions().get(aggregateType))
+                    .map(t -> "(SELECT version FROM " + t.name() + " WHERE " + t.key() + " = ?)")
+                    .collect(Collectors.joining(", "));
+            return new Readers(all, sequenced, columns);
+        }
+
+        /**
+         * What the projections reading in sequence hold of an aggregate, from the first
+         * {@code sequenced().size()} values of {@code row} (read with {@link #versionColumns}):
+         * those already past {@code sequence}, and the lowest version (0 for none; {@code
+         * Integer.MAX_VALUE} when no projection reads in sequence).
+         */
+        public Held held(Object[] row, int sequence) {
+            Set<Projection> holding = new HashSet<>();
+            int lowest = Integer.MAX_VALUE;
+            for (int i = 0; i < sequenced.size(); i++) {
+                int applied = row[i] == null ? 0 : ((Number) row[i]).intValue();
+                lowest = Math.min(lowest, applied);
+                if (sequence <= applied) {
+                    holding.add(sequenced.get(i));
+                }
+            }
+            return new Held(holding, lowest);
+        }
+    }
+
+    /** See {@link Readers#held}. */
+    public record Held(Set<Projection> holding, int lowest) {
     }
 
     /** Every aggregate type some projection reads, with the tables that hold how far each is applied. */
@@ -85,24 +131,5 @@ public class Projections {
             projection.versions().forEach((type, table) -> tables.computeIfAbsent(type, t -> new ArrayList<>()).add(table));
         }
         return tables;
-    }
-
-    /**
-     * An SQL expression for how far an aggregate of {@code aggregateType} is applied: the lowest
-     * version its projections hold (0 where one has none), each of the tables taking the aggregate's
-     * id as one parameter ({@link #versionParameters} of them).
-     */
-    public String versionSql(String aggregateType) {
-        List<ViewTable<?>> tables = versionTables().getOrDefault(aggregateType, List.of());
-        if (tables.isEmpty()) {
-            return "0";
-        }
-        return "LEAST(" + tables.stream()
-                .map(t -> "coalesce((SELECT version FROM " + t.name() + " WHERE " + t.key() + " = ?), 0)")
-                .collect(Collectors.joining(", ")) + ")";
-    }
-
-    public int versionParameters(String aggregateType) {
-        return versionTables().getOrDefault(aggregateType, List.of()).size();
     }
 }

@@ -89,6 +89,7 @@ public final class ViewTable<R extends Record> {
     final String insertIfAbsent;
     final String updateByKey;
     final String addDelta;
+    private final String findByKey;
 
     private ViewTable(String name, Class<R> type, boolean counters, Set<String> lookups, String stamp,
                       Set<String> bookkeeping) {
@@ -120,6 +121,7 @@ public final class ViewTable<R extends Record> {
                 .collect(Collectors.joining(", ")) + (stamp == null ? "" : ", " + stamp + " = clock_timestamp()")
                 + " WHERE " + key + " = ?";
         this.addDelta = "INSERT INTO " + name + "_deltas (" + columnList + ") VALUES (" + marks + ")";
+        this.findByKey = selectSql(name, "WHERE " + key + " = ?");
         try {
             this.constructor = type.getDeclaredConstructor(types);
             this.constructor.setAccessible(true);
@@ -357,7 +359,7 @@ public final class ViewTable<R extends Record> {
 
     /** The row with {@code key}, if any (for counters: with the deltas not folded yet). */
     public Optional<R> find(Connection connection, Object key) throws SQLException {
-        List<R> rows = select(connection, "WHERE " + key() + " = ?", counters ? new Object[] {key, key} : new Object[] {key});
+        List<R> rows = query(connection, findByKey, counters ? new Object[] {key, key} : new Object[] {key});
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 

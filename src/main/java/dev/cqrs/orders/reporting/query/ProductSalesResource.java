@@ -38,7 +38,7 @@ public class ProductSalesResource {
     public JsonObject sales(@PathParam("product_id") String productId) throws SQLException {
         UUID id = PathIds.uuid("product_id", productId);
         try (Connection connection = readDb.getConnection()) {
-            String name = UserSummaryResource.name(connection, "SELECT name FROM product_views WHERE product_id = ?", id, "product", productId);
+            String name = Subjects.productName(connection, id, productId);
             ProductSales sales = ProductSales.TABLE.find(connection, id).orElse(new ProductSales(id, 0, BigDecimal.ZERO));
             return JsonSupport.object()
                     .add("product_id", id.toString())
@@ -48,5 +48,4 @@ public class ProductSalesResource {
                     .build();
         }
     }
-
 }

@@ -2,7 +2,6 @@ package dev.cqrs.orders.reporting.query;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
-import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.security.Caller;
@@ -48,7 +47,7 @@ public class UserSummaryResource {
             throw new AggregateNotFoundException("user", userId);
         }
         try (Connection connection = readDb.getConnection()) {
-            String email = name(connection, "SELECT email FROM user_views WHERE user_id = ?", id, "user", userId);
+            String email = Subjects.userEmail(connection, id, userId);
             UserSummary summary = UserSummary.TABLE.find(connection, id)
                     .orElse(new UserSummary(id, 0, 0, 0, 0, BigDecimal.ZERO));
             return JsonSupport.object()
@@ -62,11 +61,5 @@ public class UserSummaryResource {
                     .add("total_spent", summary.totalSpent().setScale(2))
                     .build();
         }
-    }
-
-    /** The first column of the row {@code sql} finds for {@code id}; 404 naming {@code what} when there is none. */
-    static String name(Connection connection, String sql, UUID id, String what, String idText) throws SQLException {
-        return Jdbc.rows(connection, sql, rs -> rs.getString(1), id).stream().findFirst()
-                .orElseThrow(() -> new AggregateNotFoundException(what, idText));
     }
 }
