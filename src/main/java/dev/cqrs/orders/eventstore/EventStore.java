@@ -1,9 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
-import dev.cqrs.orders.eventstore.EventEnvelope;
-import dev.cqrs.orders.eventstore.PendingEvent;
-import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.persistence.SqlStates;
@@ -44,15 +41,7 @@ public class EventStore {
             INSERT INTO outbox (aggregate_id, sequence, aggregate_type)
             SELECT aggregate_id, sequence, aggregate_type FROM appended""";
 
-    // What cqrs.unsafe.disable=transactional-publish does instead (SafetySwitches): no outbox row,
-    // one send after the commit, lost if that send fails or the process dies first.
-    private static final String APPEND_WITHOUT_OUTBOX = """
-            INSERT INTO events (aggregate_id, sequence, event_id, aggregate_type, type, occurred_at,
-                                command_id, principal, schema_version, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))""";
-
     private static final Object TOUCHED_AGGREGATES = new Object();
-    private static final Object UNSAFE_SENDS = new Object();
 
     // Plain JDBC on the persistence unit's data source: inside the command's JTA transaction the
     // pool hands out the same connection as JPA's, so the events commit with the entity. (Hibernate
@@ -69,9 +58,6 @@ public class EventStore {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
-    @Inject
-    SafetySwitches safety;
-
     /**
      * Appends {@code events} after the aggregate's {@code currentVersion} (0 for a new aggregate).
      * A concurrent command that appended first makes this one fail with a conflict.
@@ -86,17 +72,21 @@ public class EventStore {
                     event.data());
             appended.add(envelope);
         }
-        if (safety.transactionalPublish()) {
-            insert(APPEND, appended);
-            relayAfterCommit(aggregateId);
-        } else {
-            insert(APPEND_WITHOUT_OUTBOX, appended);
-            sendOnceAfterCommit(appended);
-        }
+        record(aggregateId, appended);
         return appended;
     }
 
-    private void insert(String sql, List<EventEnvelope> events) {
+    /**
+     * Writes the events with their outbox entries, and has the relay send them once the
+     * transaction has committed. (Protected for the fault suite's mutant that skips the outbox, in
+     * the test WAR only: src/test/java, FaultSuiteIT.)
+     */
+    protected void record(UUID aggregateId, List<EventEnvelope> appended) {
+        insert(APPEND, appended);
+        relayAfterCommit(aggregateId);
+    }
+
+    protected void insert(String sql, List<EventEnvelope> events) {
         try (Connection connection = writeDb.getConnection();
              PreparedStatement insert = connection.prepareStatement(sql)) {
             for (EventEnvelope e : events) {
@@ -119,16 +109,12 @@ public class EventStore {
         afterCommit(TOUCHED_AGGREGATES, LinkedHashSet::new, relay::relaySoon).add(aggregateId);
     }
 
-    private void sendOnceAfterCommit(List<EventEnvelope> events) {
-        afterCommit(UNSAFE_SENDS, ArrayList::new, relay::sendOnce).addAll(events);
-    }
-
     /**
      * The transaction's collection under {@code key}, created on first use together with a
      * synchronization that hands it to {@code onCommit} once the transaction has committed.
      */
     @SuppressWarnings("unchecked")
-    private <C> C afterCommit(Object key, Supplier<C> create, Consumer<C> onCommit) {
+    protected <C> C afterCommit(Object key, Supplier<C> create, Consumer<C> onCommit) {
         C collected = (C) transactions.getResource(key);
         if (collected == null) {
             C created = create.get();

@@ -17,11 +17,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -90,7 +88,6 @@ public class OutboxRelay {
     long failureBackoffMillis;
 
     private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
-    private final Queue<List<EventEnvelope>> unsafeSends = new ConcurrentLinkedQueue<>();
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile Thread relayThread;
     private volatile boolean running;
@@ -100,26 +97,6 @@ public class OutboxRelay {
     public void relaySoon(Collection<UUID> aggregateIds) {
         pending.addAll(aggregateIds);
         wakeUp.release();
-    }
-
-    /**
-     * Sends events once, without the outbox, as soon as the relay thread is free; a failure loses
-     * them. Only cqrs.unsafe.disable=transactional-publish uses this (see SafetySwitches).
-     */
-    public void sendOnce(List<EventEnvelope> events) {
-        unsafeSends.add(events);
-        wakeUp.release();
-    }
-
-    private void sendUnsafely() {
-        List<EventEnvelope> events;
-        while ((events = unsafeSends.poll()) != null) {
-            try {
-                publisher.publish(events);
-            } catch (EventPublishingException | RuntimeException e) {
-                LOG.severe("UNSAFE: " + events.size() + " event(s) lost, sent once without the outbox: " + e);
-            }
-        }
     }
 
     /** Queues the aggregates whose events have waited longer than the minimum age; returns how many. */
@@ -172,7 +149,6 @@ public class OutboxRelay {
             try {
                 wakeUp.tryAcquire(1, TimeUnit.SECONDS);
                 wakeUp.drainPermits();
-                sendUnsafely();
                 List<UUID> batch;
                 while (running && !(batch = takePending()).isEmpty()) {
                     relayOrRequeue(batch);

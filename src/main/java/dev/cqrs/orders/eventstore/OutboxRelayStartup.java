@@ -1,6 +1,5 @@
 package dev.cqrs.orders.eventstore;
 
-import dev.cqrs.orders.platform.faults.SafetySwitches;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -43,13 +42,8 @@ public class OutboxRelayStartup {
 
     private volatile ScheduledFuture<?> sweeps;
 
-    @Inject
-    SafetySwitches safety;
-
     @PostConstruct
     void start() {
-        // Read at start, so that a mechanism turned off is in the log before the first command.
-        safety.transactionalPublish();
         relay.start();
         sweeps = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "outbox sweep", this::sweep), 0,
                 sweepIntervalMillis, TimeUnit.MILLISECONDS);

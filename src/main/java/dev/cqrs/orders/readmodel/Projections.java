@@ -116,12 +116,15 @@ public class Projections {
                     holding.add(sequenced.get(i));
                 }
             }
-            return new Held(holding, lowest);
+            return new Held(!sequenced.isEmpty(), holding, lowest);
         }
     }
 
-    /** See {@link Readers#held}. */
-    public record Held(Set<Projection> holding, int lowest) {
+    /**
+     * What the projections reading an aggregate type in sequence hold of one aggregate ({@code
+     * inSequence} false: none reads it in sequence). See {@link Readers#held}.
+     */
+    public record Held(boolean inSequence, Set<Projection> holding, int lowest) {
     }
 
     /** Every aggregate type some projection reads, with the tables that hold how far each is applied. */

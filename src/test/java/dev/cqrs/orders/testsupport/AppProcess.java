@@ -30,6 +30,7 @@ public final class AppProcess {
     private final String name;
     private final int port;
     private final Map<String, String> systemProperties;
+    private final Path war;
     private final Path dir;
     private final TestServer server = TestServer.current();
     private Process process;
@@ -37,9 +38,15 @@ public final class AppProcess {
 
     /** An instance on {@code port}; {@code systemProperties} are added to the server's (MicroProfile Config reads them). */
     public AppProcess(String name, int port, Map<String, String> systemProperties) {
+        this(name, port, systemProperties, Path.of("target/cqrs-orders.war"));
+    }
+
+    /** The same, running {@code war} (e.g. a mutant's, {@link Mutants#war}) instead of the built WAR. */
+    public AppProcess(String name, int port, Map<String, String> systemProperties, Path war) {
         this.name = name;
         this.port = port;
         this.systemProperties = systemProperties;
+        this.war = war;
         this.dir = Path.of("target/fault-suite", server.displayName(), name);
     }
 
@@ -87,7 +94,7 @@ public final class AppProcess {
                 "--prebootcommandfile", "server-config/payara-micro/pre-boot-commands.asadmin",
                 "--postbootcommandfile", "server-config/payara-micro/post-boot-commands.asadmin",
                 "--systemproperties", properties.toString(),
-                "--deploy", "target/cqrs-orders.war:/");
+                "--deploy", war + ":/");
     }
 
     /**
@@ -105,7 +112,7 @@ public final class AppProcess {
         Trees.copy(home.resolve("standalone/configuration"), base.resolve("configuration"));
         Trees.delete(base.resolve("deployments"));
         Files.createDirectories(base.resolve("deployments"));
-        Files.copy(Path.of("target/cqrs-orders.war"), base.resolve("deployments/cqrs-orders.war"));
+        Files.copy(war, base.resolve("deployments/cqrs-orders.war"));
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-c", "standalone-cqrs.xml", "-Djboss.server.base.dir=" + base.toAbsolutePath(),
                 "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",

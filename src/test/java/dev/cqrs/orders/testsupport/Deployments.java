@@ -9,7 +9,7 @@ import org.jboss.shrinkwrap.resolver.api.maven.Maven;
 /** Test archives, all made from the WAR the build produced: what is tested is what ships. */
 public final class Deployments {
 
-    private static final File BUILT_WAR = new File("target/cqrs-orders.war");
+    static final File BUILT_WAR = new File("target/cqrs-orders.war");
 
     private Deployments() {
     }
