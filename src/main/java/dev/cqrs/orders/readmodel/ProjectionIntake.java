@@ -3,8 +3,12 @@ package dev.cqrs.orders.readmodel;
 import dev.cqrs.orders.eventstore.EventEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,6 +24,16 @@ public class ProjectionIntake {
 
     private static final Logger LOG = Logger.getLogger(ProjectionIntake.class.getName());
     private static final long UNREACHABLE_PAUSE_MILLIS = 1000;
+
+    // What became of the broker's deliveries on this instance since it started (GET /admin/projections/deliveries).
+    private final Map<ProjectionGate.Outcome, LongAdder> outcomes = new EnumMap<>(ProjectionGate.Outcome.class);
+    private final LongAdder failed = new LongAdder();
+
+    {
+        for (ProjectionGate.Outcome outcome : ProjectionGate.Outcome.values()) {
+            outcomes.put(outcome, new LongAdder());
+        }
+    }
 
     @Inject
     ProjectionGate gate;
@@ -43,6 +57,7 @@ public class ProjectionIntake {
         } catch (RuntimeException e) {
             try {
                 parked.recordFailure(event, e);
+                failed.increment();
             } catch (RuntimeException unrecorded) {
                 LOG.log(Level.FINE, "read_db unreachable; the broker delivers the event again", unrecorded);
                 pause();
@@ -50,9 +65,25 @@ public class ProjectionIntake {
             }
             return;
         }
+        outcomes.get(outcome).increment();
         if (outcome == ProjectionGate.Outcome.APPLIED_WITH_WAITING) {
             catchUp(event.aggregateId(), false);
         }
+    }
+
+    /**
+     * The broker's deliveries to this instance since it started, by what became of them: {@code
+     * applied}, {@code duplicates_ignored} (the projections held the event already), {@code waiting}
+     * (parked behind a gap or a failed predecessor), {@code failed} (parked for a retry).
+     */
+    public Map<String, Long> deliveries() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("applied", outcomes.get(ProjectionGate.Outcome.APPLIED).sum()
+                + outcomes.get(ProjectionGate.Outcome.APPLIED_WITH_WAITING).sum());
+        counts.put("duplicates_ignored", outcomes.get(ProjectionGate.Outcome.DUPLICATE).sum());
+        counts.put("waiting", outcomes.get(ProjectionGate.Outcome.WAITING).sum());
+        counts.put("failed", failed.sum());
+        return counts;
     }
 
     /**

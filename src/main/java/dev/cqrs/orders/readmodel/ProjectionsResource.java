@@ -58,6 +58,9 @@ public class ProjectionsResource {
     @Inject
     Projections projections;
 
+    @Inject
+    ProjectionIntake intake;
+
     /**
      * One object per view: {@code name}, {@code state} (live or rebuilding), {@code progress}
      * (0-100 while rebuilding), {@code events_per_second}, {@code position}, {@code lag_events},
@@ -126,6 +129,18 @@ public class ProjectionsResource {
     }
 
     /** Starts a rebuild: 202, or 409 while one of the same view runs. */
+    /**
+     * What became of the broker's deliveries on this instance since it started (see {@link
+     * ProjectionIntake#deliveries}): counts per instance, not per view.
+     */
+    @GET
+    @Path("deliveries")
+    public JsonObject deliveries() {
+        JsonObjectBuilder counts = JsonSupport.object();
+        intake.deliveries().forEach(counts::add);
+        return counts.build();
+    }
+
     @POST
     @Path("{name}/rebuild")
     public Response rebuild(@PathParam("name") String name) throws SQLException {

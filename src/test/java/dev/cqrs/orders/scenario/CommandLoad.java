@@ -49,6 +49,10 @@ final class CommandLoad {
 
     /** Acknowledged orders, and for each the versions its acknowledged commands answered. */
     final Map<String, Set<Integer>> ackedVersions = new ConcurrentHashMap<>();
+    /** The ledger: per acknowledged order, each acknowledged command by the version it answered. */
+    private final Map<String, Map<Integer, Command>> ledger = new ConcurrentHashMap<>();
+    /** When each first attempt was sent and answered (or failed), System.nanoTime(). */
+    private final ConcurrentLinkedQueue<long[]> attempts = new ConcurrentLinkedQueue<>();
     final List<String> refusedKeys = new CopyOnWriteArrayList<>();
     final ConcurrentLinkedQueue<Command> unknown = new ConcurrentLinkedQueue<>();
     /** Answers that broke the contract (a 5xx other than 503 problem+json with Retry-After). */
@@ -146,12 +150,74 @@ final class CommandLoad {
     }
 
     private void send(Command command, Random random) {
+        long sentAt = System.nanoTime();
         inFlight.incrementAndGet();
         try {
             record(command, attempt(command, random), true);
         } finally {
             inFlight.decrementAndGet();
+            attempts.add(new long[] {sentAt, System.nanoTime()});
         }
+    }
+
+    /** How many commands were sent before {@code nanoTime} (System.nanoTime()) and answered, or failed, after it. */
+    int inFlightAt(long nanoTime) {
+        return (int) attempts.stream().filter(span -> span[0] <= nanoTime && span[1] > nanoTime).count();
+    }
+
+    /**
+     * What clients were told, folded: per acknowledged order, {@code user/product/q<quantity>/<status>/v<version>}
+     * after its acknowledged commands in the order of the versions they answered. An order whose
+     * acknowledged versions are not 1..n (a command acknowledged twice with different versions, or a
+     * version nobody was told) is in {@link #ledgerGaps} instead.
+     */
+    Map<String, String> expectedOrders() {
+        Map<String, String> expected = new java.util.HashMap<>();
+        ledger.forEach((order, commands) -> {
+            if (!contiguous(commands)) {
+                return;
+            }
+            JsonObject placed = json(commands.get(1).body());
+            String user = placed.getString("user_id");
+            String product = placed.getString("product_id");
+            int quantity = placed.getInt("quantity");
+            String status = "PENDING";
+            for (int version = 2; version <= commands.size(); version++) {
+                Command command = commands.get(version);
+                if (command.method().equals("PUT")) {
+                    quantity = json(command.body()).getInt("quantity");
+                } else {
+                    status = switch (command.path().substring(command.path().lastIndexOf('/') + 1)) {
+                        case "confirm" -> "CONFIRMED";
+                        case "ship" -> "SHIPPED";
+                        case "cancel" -> "CANCELLED";
+                        default -> throw new IllegalStateException("not an order transition: " + command);
+                    };
+                }
+            }
+            expected.put(order, user + "/" + product + "/q" + quantity + "/" + status + "/v" + commands.size());
+        });
+        return expected;
+    }
+
+    /** Orders whose acknowledged versions are not exactly 1..n, with what was acknowledged. */
+    Map<String, String> ledgerGaps() {
+        Map<String, String> gaps = new java.util.TreeMap<>();
+        ledger.forEach((order, commands) -> {
+            if (!contiguous(commands)) {
+                gaps.put(order, "acknowledged versions " + new java.util.TreeSet<>(commands.keySet()));
+            }
+        });
+        return gaps;
+    }
+
+    private static boolean contiguous(Map<Integer, Command> commands) {
+        for (int version = 1; version <= commands.size(); version++) {
+            if (!commands.containsKey(version)) {
+                return false;
+            }
+        }
+        return commands.get(1).method().equals("POST") && commands.get(1).orderId() == null;
     }
 
     /** One attempt: the response, or empty when the connection failed or timed out. */
@@ -201,6 +267,11 @@ final class CommandLoad {
         String orderId = body.getString("order_id");
         int version = body.getInt("version");
         ackedVersions.computeIfAbsent(orderId, id -> ConcurrentHashMap.newKeySet()).add(version);
+        Command before = ledger.computeIfAbsent(orderId, id -> new ConcurrentHashMap<>()).putIfAbsent(version, command);
+        if (before != null && !before.key().equals(command.key())) {
+            violations.add("two commands acknowledged with version " + version + " of " + orderId + ": " + before
+                    + " and " + command);
+        }
         acked.incrementAndGet();
         if (!firstAttempt && "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(""))) {
             replayedAsCommitted.incrementAndGet();
