@@ -338,7 +338,7 @@ class ProjectionsIT {
                 rebuildUnderLoad(view, ledger);
             }
             // The live projections go on under load after the last swap.
-            awaitAcknowledged(ledger, 50, "after the last rebuild");
+            awaitAcknowledgedSince(Instant.now(), ledger, 50, "after the last rebuild");
         } finally {
             stop.set(true);
             load.shutdown();
@@ -370,7 +370,7 @@ class ProjectionsIT {
 
     /**
      * Rebuilds {@code view} while the load goes on; the rebuild is kept from swapping its tables in
-     * until 25 commands have been acknowledged after it started. Then the rebuild's own start and end,
+     * until 25 commands sent after its 202 have been acknowledged. Then the rebuild's own start and end,
      * as {@code GET /admin/projections} reports them, must enclose those commands.
      */
     private void rebuildUnderLoad(String view, AnswerLedger ledger) throws Exception {
@@ -378,7 +378,7 @@ class ProjectionsIT {
         keepingRebuildsFromSwapping(() -> {
             OrderSystem.Answer accepted = system.postJson("admin/projections/" + view + "/rebuild", "");
             assertEquals(202, accepted.status(), view + ": the rebuild's request: " + accepted.body());
-            awaitAcknowledged(ledger, 25, "while " + view + " rebuilds");
+            awaitAcknowledgedSince(Instant.now(), ledger, 25, "while " + view + " rebuilds");
         });
         JsonObject last = awaitRebuilt(view, asked);
         Instant started = Instant.parse(last.getString("started_at"));
@@ -388,10 +388,10 @@ class ProjectionsIT {
                 + " it ended (" + finished + "): " + during);
     }
 
-    private static void awaitAcknowledged(AnswerLedger ledger, int more, String when) {
-        int target = ledger.acknowledged() + more;
-        await(more + " more commands acknowledged " + when).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(() -> ledger.acknowledged() >= target);
+    /** Waits until {@code count} commands sent after {@code since} have been acknowledged. */
+    private static void awaitAcknowledgedSince(Instant since, AnswerLedger ledger, int count, String when) {
+        await(count + " commands acknowledged " + when).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ledger.acknowledgedWithin(since, Instant.MAX) >= count);
     }
 
     private static String randomQuery(Subjects subjects, ThreadLocalRandom random) {
