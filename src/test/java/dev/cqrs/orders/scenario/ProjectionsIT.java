@@ -348,7 +348,7 @@ class ProjectionsIT {
         assertAllSucceeded("a load worker", workers);
         assertTrue(queries.get() > 100, "queries ran during the rebuilds: " + queries.get());
         assertEquals(List.of(), failedQueries, "queries not answered 200 during the rebuilds");
-        assertEquals(List.of(), ledger.serverErrors(), "commands answered 5xx during the rebuilds");
+        assertEquals(List.of(), ledger.serverErrors(), "commands answered neither 2xx nor 4xx (a 5xx) during the rebuilds");
         // No If-Match, fresh e-mails and ids the test made: the only refusal this load can meet is a
         // transition the order's state forbids by the time its turn comes (shipping a cancelled one).
         assertTrue(Set.of("409 invalid-transition").containsAll(ledger.refusals().keySet()),
