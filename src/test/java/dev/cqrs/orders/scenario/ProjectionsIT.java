@@ -1,11 +1,13 @@
 package dev.cqrs.orders.scenario;
 
+import static dev.cqrs.orders.scenario.ProblemAssertions.assertProblem;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cqrs.orders.readmodel.ProjectionRebuilds;
 import dev.cqrs.orders.testsupport.Deployments;
 import dev.cqrs.orders.testsupport.TestDatabases;
 import dev.cqrs.orders.testsupport.TestStack;
@@ -31,8 +33,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -125,17 +130,20 @@ class ProjectionsIT {
         Set<String> rolledBack = ConcurrentHashMap.newKeySet();
         Map<String, UUID> aggregateOf = new ConcurrentHashMap<>();
         ExecutorService writers = Executors.newFixedThreadPool(6);
+        ExecutorService following = Executors.newSingleThreadExecutor();
         AtomicBoolean done = new AtomicBoolean();
         List<JsonObject> seen = Collections.synchronizedList(new ArrayList<>());
         long[] cursor = {start};
-        Thread follower = new Thread(() -> {
+        Future<?> follower = following.submit(() -> {
             while (!done.get()) {
                 cursor[0] = follow(cursor[0], seen);
             }
+            return null;
         });
-        follower.start();
+        following.shutdown();
+        List<Future<?>> writing = new ArrayList<>();
         for (int w = 0; w < 6; w++) {
-            writers.submit(() -> {
+            writing.add(writers.submit(() -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 try (Connection connection = TestDatabases.write()) {
                     connection.setAutoCommit(false);
@@ -161,16 +169,22 @@ class ProjectionsIT {
                     }
                 }
                 return null;
-            });
+            }));
         }
         writers.shutdown();
-        assertTrue(writers.awaitTermination(2, TimeUnit.MINUTES));
-        await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(ids(seen)).containsAll(committed));
-        done.set(true);
-        follower.join();
+        assertTrue(writers.awaitTermination(2, TimeUnit.MINUTES), "the writers finished within 2 minutes");
+        assertAllSucceeded("a writer", writing);
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> follower.isDone() || new HashSet<>(ids(seen)).containsAll(committed));
+        } finally {
+            done.set(true);
+        }
+        assertAllSucceeded("the follower", List.of(follower));
         cursor[0] = follow(cursor[0], seen);
 
         List<String> followed = ids(seen);
+        assertTrue(new HashSet<>(followed).containsAll(committed), "every committed probe was followed");
         assertEquals(new HashSet<>(followed).size(), followed.size(), "an event was followed twice");
         List<String> probes = new ArrayList<>(followed);
         probes.retainAll(aggregateOf.keySet());
@@ -189,6 +203,17 @@ class ProjectionsIT {
             int sequence = event.getInt("sequence");
             assertEquals(lastSequence.getOrDefault(aggregate, 0) + 1, sequence, "per-aggregate order along positions");
             lastSequence.put(aggregate, sequence);
+        }
+    }
+
+    /** Reads every worker's outcome: one that threw fails the test with its exception. */
+    private static void assertAllSucceeded(String what, List<? extends Future<?>> workers) throws Exception {
+        for (Future<?> worker : workers) {
+            try {
+                worker.get(1, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                throw new AssertionError(what + " failed: " + e.getCause(), e.getCause());
+            }
         }
     }
 
@@ -228,7 +253,8 @@ class ProjectionsIT {
                 .until(() -> projection("order_views").getJsonNumber("lag_events").longValue() == 0);
     }
 
-    private void awaitRebuilt(String name, Instant after) {
+    /** Waits for the rebuild of {@code name} started after {@code after} to end; it must be done. Answers it. */
+    private JsonObject awaitRebuilt(String name, Instant after) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
             JsonObject view = projection(name);
             JsonObject last = view.getJsonObject("last_rebuild");
@@ -236,106 +262,169 @@ class ProjectionsIT {
                     && !last.getString("state").equals("rebuilding");
         });
         JsonObject last = projection(name).getJsonObject("last_rebuild");
-        assertEquals("done", last.getString("state"), last.toString());
-        assertEquals("live", projection(name).getString("state"));
+        assertEquals("done", last.getString("state"), name + ": the rebuild's state " + last);
+        assertEquals("live", projection(name).getString("state"), name + ": the view's state after its rebuild");
+        return last;
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code during} holding the lock that live projections hold while they apply an event: a
+     * rebuild started meanwhile cannot take it exclusively to swap its tables in, so cannot end.
+     */
+    private static void keepingRebuildsFromSwapping(Step during) throws Exception {
+        try (Connection read = TestDatabases.read()) {
+            read.setAutoCommit(false);
+            read.createStatement().execute("SELECT " + ProjectionRebuilds.SHARED_LOCK);
+            try {
+                during.run();
+            } finally {
+                read.rollback();
+            }
+        }
+    }
+
+    /** The ids the test made: products, users and orders the load works on. */
+    private record Subjects(List<String> products, List<String> users, List<String> orders) {
     }
 
     @Test
-    void everyViewRebuildsUnderLoadWithoutAFailedQuery() throws Exception {
-        List<String> products = new ArrayList<>();
+    void everyViewRebuildsUnderLoadAndEndsEqualToWhatTheClientsWereTold() throws Exception {
+        AnswerLedger ledger = new AnswerLedger();
+        Subjects subjects = new Subjects(new ArrayList<>(), new ArrayList<>(), new CopyOnWriteArrayList<>());
         for (int i = 0; i < 4; i++) {
-            products.add(system.createProduct("Rebuild product " + i, "3." + (10 + i)));
+            subjects.products().add(ledger.addProduct(system, "Rebuild product " + i, new BigDecimal("3." + (10 + i))));
         }
-        List<String> users = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            users.add(system.registerUser("rebuild-" + UUID.randomUUID() + "@example.com"));
+            subjects.users().add(ledger.registerUser(system, "rebuild-" + UUID.randomUUID() + "@example.com"));
         }
-        List<String> orders = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            orders.add(system.placeOrder(users.get(i % users.size()), products.get(i % products.size()), 1 + i % 5));
+            subjects.orders().add(ledger.placedOrder(system, subjects.users().get(i % 20), subjects.products().get(i % 4), 1 + i % 5));
         }
         awaitCaughtUp();
-        for (String order : orders) {
-            assertEquals(200, system.get("orders/" + order).status());
-        }
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger queries = new AtomicInteger();
-        AtomicInteger commands = new AtomicInteger();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<String> failedQueries = Collections.synchronizedList(new ArrayList<>());
         ExecutorService load = Executors.newFixedThreadPool(6);
+        List<Future<?>> workers = new ArrayList<>();
         for (int q = 0; q < 3; q++) {
-            load.submit(() -> {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
+            workers.add(load.submit(() -> {
                 while (!stop.get()) {
-                    String path = switch (random.nextInt(4)) {
-                        case 0 -> "orders?user_id=" + users.get(random.nextInt(users.size()));
-                        case 1 -> "users/" + users.get(random.nextInt(users.size())) + "/summary";
-                        case 2 -> "products/" + products.get(random.nextInt(products.size()));
-                        default -> "orders/" + orders.get(random.nextInt(orders.size()));
-                    };
+                    String path = randomQuery(subjects, ThreadLocalRandom.current());
                     OrderSystem.Answer answer = system.get(path);
                     queries.incrementAndGet();
                     if (answer.status() != 200) {
-                        failures.add("GET " + path + " -> " + answer.status() + " " + answer.body());
+                        failedQueries.add("GET " + path + " -> " + answer.status() + " " + answer.body());
                     }
                 }
                 return null;
-            });
+            }));
         }
         for (int c = 0; c < 3; c++) {
-            load.submit(() -> {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
+            workers.add(load.submit(() -> {
                 while (!stop.get()) {
-                    OrderSystem.Answer answer;
-                    int what = random.nextInt(20);
-                    if (what == 0) {
-                        answer = system.putJson("products/" + products.get(random.nextInt(products.size())),
-                                "{\"name\":\"Renamed " + UUID.randomUUID() + "\"}");
-                    } else if (what == 1) {
-                        answer = system.putJson("users/" + users.get(random.nextInt(users.size())),
-                                "{\"email\":\"moved-" + UUID.randomUUID() + "@example.com\"}");
-                    } else if (what < 10) {
-                        answer = system.placeOrderAnswer(users.get(random.nextInt(users.size())),
-                                products.get(random.nextInt(products.size())));
-                    } else {
-                        String order = orders.get(random.nextInt(orders.size()));
-                        answer = what < 15 ? system.putJson("orders/" + order, "{\"quantity\":" + (1 + random.nextInt(9)) + "}")
-                                : system.transition(order, what < 18 ? "confirm" : "cancel");
-                    }
-                    commands.incrementAndGet();
-                    // 409: a transition the order's state forbids, or a concurrent change: fine here.
-                    if (answer.status() >= 500) {
-                        failures.add("command -> " + answer.status() + " " + answer.body());
-                    }
+                    randomCommand(ledger, subjects, ThreadLocalRandom.current());
                 }
                 return null;
-            });
+            }));
         }
         try {
             for (String view : VIEWS) {
-                Instant started = Instant.now();
-                OrderSystem.Answer accepted = system.postJson("admin/projections/" + view + "/rebuild", "");
-                assertEquals(202, accepted.status(), accepted.body());
-                awaitRebuilt(view, started);
+                rebuildUnderLoad(view, ledger);
             }
-            int before = commands.get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> commands.get() > before + 50);
+            // The live projections go on under load after the last swap.
+            awaitAcknowledgedSince(Instant.now(), ledger, 50, "after the last rebuild");
         } finally {
             stop.set(true);
             load.shutdown();
-            assertTrue(load.awaitTermination(1, TimeUnit.MINUTES));
         }
-        assertTrue(queries.get() > 100, "queries ran: " + queries.get());
-        assertEquals(List.of(), failures);
+        assertTrue(load.awaitTermination(1, TimeUnit.MINUTES), "the load stopped within a minute");
+        // A worker that threw (a lost connection, an unreadable answer) fails the test here.
+        assertAllSucceeded("a load worker", workers);
+        assertTrue(queries.get() > 100, "queries ran during the rebuilds: " + queries.get());
+        assertEquals(List.of(), failedQueries, "queries not answered 200 during the rebuilds");
+        assertEquals(List.of(), ledger.serverErrors(), "commands answered neither 2xx nor 4xx (a 5xx) during the rebuilds");
+        // No If-Match, fresh e-mails and ids the test made: the only refusal this load can meet is a
+        // transition the order's state forbids by the time its turn comes (shipping a cancelled one).
+        assertTrue(Set.of("409 invalid-transition").containsAll(ledger.refusals().keySet()),
+                "refusals other than 409 invalid-transition: " + ledger.refusals());
+        OrderModel told = ledger.fold();
+        int judged = ledger.assertRefusalsJustified(told);
+        System.out.println("ProjectionsIT: " + ledger.acknowledged() + " commands acknowledged, refused " + ledger.refusals()
+                + " (" + judged + " checked against the fold), " + queries.get() + " queries");
 
         awaitCaughtUp();
         for (String view : VIEWS) {
             JsonObject report = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> verify(view), r -> r.getInt("differences_total") == 0);
-            assertTrue(report.getInt("rows_checked") > 0, report.toString());
+            assertTrue(report.getInt("rows_checked") > 0, view + ": rows the verifier checked: " + report);
         }
+        told.assertViewsEqual(system, "the views after rebuilds under load against the acknowledged commands");
         writeEntitiesEqualTheFoldOfTheirEvents();
+    }
+
+    /**
+     * Rebuilds {@code view} while the load goes on; the rebuild is kept from swapping its tables in
+     * until 25 commands sent after its 202 have been acknowledged. Then the rebuild's own start and end,
+     * as {@code GET /admin/projections} reports them, must enclose those commands.
+     */
+    private void rebuildUnderLoad(String view, AnswerLedger ledger) throws Exception {
+        Instant asked = Instant.now();
+        keepingRebuildsFromSwapping(() -> {
+            OrderSystem.Answer accepted = system.postJson("admin/projections/" + view + "/rebuild", "");
+            assertEquals(202, accepted.status(), view + ": the rebuild's request: " + accepted.body());
+            awaitAcknowledgedSince(Instant.now(), ledger, 25, "while " + view + " rebuilds");
+        });
+        JsonObject last = awaitRebuilt(view, asked);
+        Instant started = Instant.parse(last.getString("started_at"));
+        Instant finished = Instant.parse(last.getString("finished_at"));
+        long during = ledger.acknowledgedWithin(started, finished);
+        assertTrue(during >= 25, view + ": commands sent after the rebuild started (" + started + ") and acknowledged before"
+                + " it ended (" + finished + "): " + during);
+    }
+
+    /** Waits until {@code count} commands sent after {@code since} have been acknowledged. */
+    private static void awaitAcknowledgedSince(Instant since, AnswerLedger ledger, int count, String when) {
+        await(count + " commands acknowledged " + when).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ledger.acknowledgedWithin(since, Instant.MAX) >= count);
+    }
+
+    private static String randomQuery(Subjects subjects, ThreadLocalRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> "orders?user_id=" + pick(subjects.users(), random);
+            case 1 -> "users/" + pick(subjects.users(), random) + "/summary";
+            case 2 -> "products/" + pick(subjects.products(), random);
+            default -> "orders/" + pick(subjects.orders(), random);
+        };
+    }
+
+    /** One command of the load, booked in {@code ledger}: renames, e-mail changes, placements, order changes. */
+    private void randomCommand(AnswerLedger ledger, Subjects subjects, ThreadLocalRandom random) {
+        int what = random.nextInt(20);
+        if (what == 0) {
+            ledger.renameProduct(system, pick(subjects.products(), random), "Renamed " + UUID.randomUUID(), null);
+        } else if (what == 1) {
+            ledger.changeEmail(system, pick(subjects.users(), random), "moved-" + UUID.randomUUID() + "@example.com", null);
+        } else if (what < 10) {
+            OrderSystem.Answer placed = ledger.placeOrder(system, pick(subjects.users(), random),
+                    pick(subjects.products(), random), 1 + random.nextInt(5));
+            if (placed.status() == 201) {
+                subjects.orders().add(placed.json().getString("order_id"));
+            }
+        } else {
+            OrderModel.OrderAction action = what < 14 ? OrderModel.OrderAction.QUANTITY : what < 17 ? OrderModel.OrderAction.CONFIRM
+                    : what < 19 ? OrderModel.OrderAction.SHIP : OrderModel.OrderAction.CANCEL;
+            ledger.changeOrder(system, pick(subjects.orders(), random), action, 1 + random.nextInt(9), null);
+        }
+    }
+
+    private static String pick(List<String> from, ThreadLocalRandom random) {
+        return from.get(random.nextInt(from.size()));
     }
 
     @Test
@@ -388,7 +477,7 @@ class ProjectionsIT {
     }
 
     @Test
-    void unknownViewsAreA404AndAConcurrentRebuildA409() {
+    void unknownViewsAreA404AndAConcurrentRebuildA409() throws Exception {
         assertEquals(404, system.postJson("admin/projections/no_such_view/rebuild", "").status());
         assertEquals(404, system.postJson("admin/projections/no_such_view/verify", "").status());
         JsonArray views = projections();
@@ -399,10 +488,12 @@ class ProjectionsIT {
             }
         }
         Instant started = Instant.now();
-        assertEquals(202, system.postJson("admin/projections/product_views/rebuild", "").status());
-        int second = system.postJson("admin/projections/product_views/rebuild", "").status();
-        // The first may already be done on a small store; then the second is a new rebuild.
-        assertTrue(second == 409 || second == 202, "second rebuild: " + second);
+        keepingRebuildsFromSwapping(() -> {
+            OrderSystem.Answer first = system.postJson("admin/projections/product_views/rebuild", "");
+            assertEquals(202, first.status(), "the first rebuild's request: " + first.body());
+            // The first cannot have ended: it waits for the lock to swap its tables in.
+            assertProblem(system.postJson("admin/projections/product_views/rebuild", ""), 409, "conflict");
+        });
         awaitRebuilt("product_views", started);
     }
 
