@@ -32,5 +32,5 @@ record_header() {
   echo "- commit: $commit$dirty"
   echo "- machine: $(hostname 2>/dev/null || echo unknown), $(nproc 2>/dev/null || echo '?') cores (nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo '? GiB') memory, CPU ${cpu:-unknown} (/proc/cpuinfo), kernel $(uname -sr 2>/dev/null || echo unknown), ${os:-unknown OS}"
   echo "- software: $(java -version 2>&1 | sed -n 1p), PostgreSQL $("$PG_BIN/postgres" --version 2>/dev/null | awk '{print $3}')${3:+, $3}"
-  echo "- date: $RECORD_STARTED to $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load average at the start: $RECORD_LOAD (/proc/loadavg: 1, 5, 15 min)"
+  echo "- date: $RECORD_STARTED to ${RECORD_ENDED:-$(date -u '+%Y-%m-%d %H:%M:%S UTC')}; load average at the start: $RECORD_LOAD (/proc/loadavg: 1, 5, 15 min)"
 }
