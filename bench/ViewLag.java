@@ -2,10 +2,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +26,12 @@ import java.util.regex.Pattern;
  *     (polled every 0.5 ms), p50/p90/p99/max.
  *   java bench/ViewLag.java post [connections=8] [seconds=20] [base=http://localhost:8080]
  *     POST /orders from N connections in closed loop: rate of 201s and latency percentiles.
+ *   java bench/ViewLag.java probe SECONDS INTERVAL_MS BASE GO_FILE
+ *     bench/run's lag phases, beside its paced load: after 20 orders of warm-up prints READY and
+ *     waits for GO_FILE to exist; then for SECONDS places one order every INTERVAL_MS (one at a
+ *     time; BENCH_USER's, of BENCH_PRODUCT, if set) and times each from its 201 to the first
+ *     GET /orders/{id} that answers 200 (polled every 0.5 ms). Prints each failure, then
+ *     "VIEWLAG p50 p99 max orders failures" (ms, nearest rank; "-" without a measured order).
  */
 public class ViewLag {
 
@@ -32,7 +41,9 @@ public class ViewLag {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "lag";
-        if (mode.equals("lag")) {
+        if (mode.equals("probe")) {
+            probe(args[3], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[4]));
+        } else if (mode.equals("lag")) {
             int orders = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
             String base = args.length > 2 ? args[2] : "http://localhost:8080";
             lag(base, orders);
@@ -61,6 +72,41 @@ public class ViewLag {
         }
         System.out.printf("orders=%d  201->view visible: %s%n", orders, percentiles(lags));
         System.out.printf("            POST /orders latency:  %s%n", percentiles(posts));
+    }
+
+    private static void probe(String base, int seconds, int intervalMs, Path go) throws Exception {
+        String user = System.getenv("BENCH_USER");
+        String product = System.getenv("BENCH_PRODUCT");
+        String order = user != null && product != null ? orderBody(user, product) : orderBody(base);
+        for (int i = 0; i < 20; i++) {
+            awaitView(base, placeOrder(base, order)); // warm-up (also of this JVM)
+        }
+        System.out.println("READY");
+        System.out.flush();
+        while (!Files.exists(go)) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        List<Long> lags = new ArrayList<>();
+        int failures = 0;
+        long interval = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (long next = System.nanoTime(); next < end; next = Math.max(next + interval, System.nanoTime())) {
+            LockSupport.parkNanos(next - System.nanoTime()); // no catching up in bursts after a slow one
+            try {
+                String id = placeOrder(base, order);
+                long answered = System.nanoTime();
+                awaitView(base, id);
+                lags.add(System.nanoTime() - answered);
+            } catch (Exception e) {
+                failures++;
+                System.out.println("failed: " + e);
+            }
+        }
+        List<Long> sorted = new ArrayList<>(lags);
+        Collections.sort(sorted);
+        String figures = sorted.isEmpty() ? "- - -" : String.format(Locale.ROOT, "%.1f %.1f %.1f", at(sorted, 0.50),
+                at(sorted, 0.99), sorted.get(sorted.size() - 1) / 1e6);
+        System.out.println("VIEWLAG " + figures + " " + sorted.size() + " " + failures);
     }
 
     private static void post(String base, int connections, int seconds) throws Exception {
@@ -96,6 +142,10 @@ public class ViewLag {
     private static String orderBody(String base) throws Exception {
         String product = id(send(base, "POST", "/products", "{\"name\":\"Bench beans\",\"price\":12.50}", 201));
         String user = id(send(base, "POST", "/users", "{\"email\":\"bench-" + UUID.randomUUID() + "@example.com\"}", 201));
+        return orderBody(user, product);
+    }
+
+    private static String orderBody(String user, String product) {
         return "{\"user_id\":\"" + user + "\",\"product_id\":\"" + product + "\",\"quantity\":1}";
     }
 
