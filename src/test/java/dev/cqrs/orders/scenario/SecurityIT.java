@@ -159,6 +159,8 @@ class SecurityIT {
                 row("POST /admin/dead-letters/{id}/retry", w -> post("admin/dead-letters/" + deadLetter + "/retry", null), 401, 403, 403, 403, 200,
                         (w, r, a) -> deadLetterReplayed(a, deadLetter)),
                 row("GET /admin/projections", w -> get("admin/projections"), 401, 403, 403, 403, 200, this::projectionsAnswered),
+                row("GET /admin/projections/deliveries", w -> get("admin/projections/deliveries"), 401, 403, 403, 403, 200,
+                        this::deliveriesAnswered),
                 row("POST /admin/projections/{name}/rebuild", w -> post("admin/projections/" + REBUILT_VIEW + "/rebuild", null), 401, 403, 403, 403, 202,
                         this::rebuildRan),
                 row("POST /admin/projections/{name}/verify", w -> post("admin/projections/" + VERIFIED_VIEW + "/verify", null), 401, 403, 403, 403, 200,
@@ -573,6 +575,14 @@ class SecurityIT {
         String stored = readColumn("SELECT position::text FROM projection_positions WHERE name = 'read_models'").get(0);
         assertTrue(positions.values().stream().allMatch(stored::equals),
                 "every view at the monitor's stored position " + stored + ": " + positions);
+    }
+
+    /** This instance's delivery counts: each outcome a count, and events of the matrix's own commands applied. */
+    private void deliveriesAnswered(Who who, Request request, OrderSystem.Answer answer) {
+        JsonObject counts = answer.json();
+        assertEquals(List.of("applied", "duplicates_ignored", "waiting", "failed"), List.copyOf(counts.keySet()),
+                "the counts of GET /admin/projections/deliveries");
+        assertTrue(counts.getJsonNumber("applied").longValue() > 0, "events applied on this instance: " + counts);
     }
 
     /** The rebuild started by this cell ran to its end: its last rebuild began after the matrix did and is done. */
