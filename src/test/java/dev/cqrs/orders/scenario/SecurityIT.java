@@ -436,8 +436,8 @@ class SecurityIT {
     /**
      * A dead letter that exists, so that the retry row's 200 means a replay ran and its 403s are the
      * role check: the ProductAdded event of a product made for it, as the app serializes it
-     * (GET /admin/events), parked as dead. Its product's views already hold it, so the replay finds
-     * a duplicate and removes it; nothing else of that product happens meanwhile.
+     * (GET /admin/events), parked as dead. Its product's views already hold it, so the replay applies it
+     * again, newest-wins, without a change, and removes it; nothing else of that product happens meanwhile.
      */
     private String parkedDeadLetter() throws Exception {
         parkedProduct = admin.createProduct("Parked tea", "1.00");
@@ -559,8 +559,10 @@ class SecurityIT {
     }
 
     private void deadLetterReplayed(OrderSystem.Answer answer, String deadLetter) throws SQLException {
-        assertEquals(List.of(parkedProduct, "0", "0"), fields(answer.json(), "aggregate_id", "replayed", "still_parked"),
-                "the replay went through the parked product's events: its one event a duplicate, none left");
+        // Product events carry the whole state and are applied newest-wins: the copy of the view's
+        // own event is applied again (replayed 1) and changes nothing.
+        assertEquals(List.of(parkedProduct, "1", "0"), fields(answer.json(), "aggregate_id", "replayed", "still_parked"),
+                "the replay applied the parked product's one event, none left");
         assertEquals(List.of("0"), readColumn("SELECT count(*)::text FROM parked_events WHERE event_id = ?",
                 UUID.fromString(deadLetter)), "the replayed dead letter left parked_events");
         assertEquals(1, admin.get("products/" + parkedProduct).json().getInt("version"), "the product's view as it was");
