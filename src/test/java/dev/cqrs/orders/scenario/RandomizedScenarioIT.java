@@ -150,7 +150,7 @@ class RandomizedScenarioIT {
                 model.productChanged(id, answer.json().getInt("version"), name, price);
             } else {
                 String id = pick(random, userIds);
-                String email = "u" + step + "-" + run + "@example.com";
+                String email = "changed-" + step + "-" + run + "@example.com";
                 OrderSystem.Answer answer = system.putJson("users/" + id, "{\"email\":\"" + email + "\"}");
                 assertEquals(200, answer.status(), where + ": e-mail change of user " + id + ": " + answer.body());
                 model.emailChanged(id, answer.json().getInt("version"), email);
@@ -247,7 +247,7 @@ class RandomizedScenarioIT {
                 } else {
                     aggregate = pick(random, users);
                     ifMatch = conditional ? lastSeen("users/", aggregate) : null;
-                    answer = ledger.changeEmail(system, aggregate, "c" + step + "-" + tag + "@example.com", ifMatch);
+                    answer = ledger.changeEmail(system, aggregate, "changed-" + step + "-" + tag + "@example.com", ifMatch);
                 }
                 if (answer.status() / 100 == 2) {
                     int version = answer.json().getInt("version");
