@@ -193,9 +193,7 @@ public class ParkedEvents {
                 for (Object[] row : Jdbc.query(connection, WAITING_LONG, type, gapRepairAfterMillis)) {
                     UUID id = (UUID) row[0];
                     int firstWaiting = ((Number) row[1]).intValue();
-                    Object[] versions = Jdbc.query(connection, "SELECT " + readers.versionColumns(),
-                            ProjectionGate.ids(id, readers.sequenced().size())).get(0);
-                    int applied = readers.held(versions, firstWaiting).lowest();
+                    int applied = readers.held(connection, id, firstWaiting).lowest();
                     if (firstWaiting > applied + 1) {
                         gaps.add(new Gap(id, applied + 1, firstWaiting - 1));
                     }

@@ -179,10 +179,7 @@ public class ProjectionGate {
             return Step.NOT_DUE;
         }
         Projections.Readers readers = projections.readers(event.aggregateType());
-        Object[] versions = readers.sequenced().isEmpty() ? new Object[0]
-                : Jdbc.query(connection, "SELECT " + readers.versionColumns(), ids(aggregateId, readers.sequenced().size()))
-                        .get(0);
-        Projections.Held held = readers.held(versions, event.sequence());
+        Projections.Held held = readers.held(connection, aggregateId, event.sequence());
         switch (judge(event.sequence(), held, false)) {
             case DUPLICATE -> {
                 parked.remove(connection, event.eventId());
@@ -218,8 +215,7 @@ public class ProjectionGate {
         views.flush();
     }
 
-    /** {@code count} times the aggregate's id, the parameters of a select of its versions. */
-    static Object[] ids(UUID id, int count) {
+    private static Object[] ids(UUID id, int count) {
         Object[] ids = new Object[count];
         Arrays.fill(ids, id);
         return ids;

@@ -1,12 +1,16 @@
 package dev.cqrs.orders.readmodel;
 
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -98,6 +103,19 @@ public class Projections {
                     .map(t -> "(SELECT version FROM " + t.name() + " WHERE " + t.key() + " = ?)")
                     .collect(Collectors.joining(", "));
             return new Readers(all, sequenced, columns);
+        }
+
+        /**
+         * What the projections reading in sequence hold of the aggregate {@code id}, read on
+         * {@code connection} with {@link #versionColumns} (no query when none reads in sequence).
+         */
+        public Held held(Connection connection, UUID id, int sequence) throws SQLException {
+            if (sequenced.isEmpty()) {
+                return held(new Object[0], sequence);
+            }
+            Object[] ids = new Object[sequenced.size()];
+            Arrays.fill(ids, id);
+            return held(Jdbc.query(connection, "SELECT " + versionColumns, ids).get(0), sequence);
         }
 
         /**
