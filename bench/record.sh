@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Sourced by bench/run and bench/rebuild-rate: the file in bench/results/ where each run keeps its
+# Sourced by bench/run, bench/rebuild-rate and scripts/fault-mutations: the file (bench/results/,
+# docs/results/) where each run keeps its
 # command, commit, machine and raw output (docs/benchmarks.md quotes figures from these files only).
 # Every probe of the machine falls back to "unknown": writing the record must not fail a run (CI runs
 # the harness in a fresh clone, possibly without git metadata or /proc/cpuinfo's model name).
@@ -7,9 +8,9 @@
 RECORD_STARTED=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 RECORD_LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
-# record_path NAME: bench/results/<UTC date>-<short commit>-NAME.md, with -2, -3... if that is taken
+# record_path NAME [DIR]: DIR (bench/results)/<UTC date>-<short commit>-NAME.md, with -2, -3... if that is taken
 record_path() {
-  local dir=$PROJECT_DIR/bench/results base path n=1
+  local dir=${2:-$PROJECT_DIR/bench/results} base path n=1
   mkdir -p "$dir"
   base=$dir/$(date -u +%Y-%m-%d)-$(git -C "$PROJECT_DIR" rev-parse --short HEAD 2>/dev/null || echo nocommit)-$1
   path=$base.md
