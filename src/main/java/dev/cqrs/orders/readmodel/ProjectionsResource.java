@@ -128,7 +128,6 @@ public class ProjectionsResource {
         return views.build();
     }
 
-    /** Starts a rebuild: 202, or 409 while one of the same view runs. */
     /**
      * What became of the broker's deliveries on this instance since it started (see {@link
      * ProjectionIntake#deliveries}): counts per instance, not per view.
@@ -141,6 +140,7 @@ public class ProjectionsResource {
         return counts.build();
     }
 
+    /** Starts a rebuild: 202, or 409 while one of the same view runs. */
     @POST
     @Path("{name}/rebuild")
     public Response rebuild(@PathParam("name") String name) throws SQLException {
