@@ -126,7 +126,7 @@ class BadInputIT {
             }
             fiveHundreds += answer.status() >= 500 ? 1 : 0;
         }
-        assertEquals(0, fiveHundreds, "5xx answers: " + failures);
+        assertEquals(0, fiveHundreds, fiveHundreds + " answers of 5xx; every case that failed: " + failures);
         assertTrue(failures.isEmpty(), failures.size() + " of " + corpus.size() + " cases failed: " + failures);
         before.assertNoTraceSince("the bad-input corpus");
     }
