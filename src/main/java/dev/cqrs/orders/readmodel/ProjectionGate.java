@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +85,7 @@ public class ProjectionGate {
         lock(connection, event.aggregateId());
         Projections.Readers readers = projections.readers(event.aggregateType());
         int count = readers.sequenced().size();
-        Object[] gate = Jdbc.query(connection, gateSql(event.aggregateType(), readers), ids(event.aggregateId(), count + 2))
+        Object[] gate = Jdbc.query(connection, gateSql(event.aggregateType(), readers), Projections.ids(event.aggregateId(), count + 2))
                 .get(0);
         boolean parkedAhead = (Boolean) gate[count];
         boolean waiting = (Boolean) gate[count + 1];
@@ -213,12 +212,6 @@ public class ProjectionGate {
             }
         }
         views.flush();
-    }
-
-    private static Object[] ids(UUID id, int count) {
-        Object[] ids = new Object[count];
-        Arrays.fill(ids, id);
-        return ids;
     }
 
     static void lock(Connection connection, UUID aggregateId) throws SQLException {

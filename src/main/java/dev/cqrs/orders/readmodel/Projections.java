@@ -82,6 +82,13 @@ public class Projections {
         return byType.getOrDefault(aggregateType, Readers.NONE);
     }
 
+    /** {@code count} times the aggregate's id: the parameters of a select of its versions (and the gate's). */
+    static Object[] ids(UUID id, int count) {
+        Object[] ids = new Object[count];
+        Arrays.fill(ids, id);
+        return ids;
+    }
+
     /** The aggregate types some projection reads in sequence. */
     public List<String> sequencedTypes() {
         return byType.entrySet().stream().filter(e -> !e.getValue().sequenced().isEmpty()).map(Map.Entry::getKey).toList();
@@ -113,9 +120,7 @@ public class Projections {
             if (sequenced.isEmpty()) {
                 return held(new Object[0], sequence);
             }
-            Object[] ids = new Object[sequenced.size()];
-            Arrays.fill(ids, id);
-            return held(Jdbc.query(connection, "SELECT " + versionColumns, ids).get(0), sequence);
+            return held(Jdbc.query(connection, "SELECT " + versionColumns, ids(id, sequenced.size())).get(0), sequence);
         }
 
         /**
