@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Sourced by bench/run, bench/rebuild-rate and scripts/fault-mutations: the file (bench/results/,
-# docs/results/) where each run keeps its
-# command, commit, machine and raw output (docs/benchmarks.md quotes figures from these files only).
+# Sourced by bench/run, bench/rebuild-rate, scripts/fault-report, scripts/fault-mutations and
+# scripts/test-mutations: the file (bench/results/, docs/results/) where each run keeps its
+# command, commit, machine and raw output (the docs quote figures from these files only).
 # Every probe of the machine falls back to "unknown": writing the record must not fail a run (CI runs
 # the harness in a fresh clone, possibly without git metadata or /proc/cpuinfo's model name).
 
@@ -34,4 +34,19 @@ record_header() {
   echo "- machine: $(hostname 2>/dev/null || echo unknown), $(nproc 2>/dev/null || echo '?') cores (nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo '? GiB') memory, CPU ${cpu:-unknown} (/proc/cpuinfo), kernel $(uname -sr 2>/dev/null || echo unknown), ${os:-unknown OS}"
   echo "- software: $(java -version 2>&1 | sed -n 1p), PostgreSQL $("$PG_BIN/postgres" --version 2>/dev/null | awk '{print $3}')${3:+, $3}"
   echo "- date: $RECORD_STARTED to ${RECORD_ENDED:-$(date -u '+%Y-%m-%d %H:%M:%S UTC')}; load average at the start: $RECORD_LOAD (/proc/loadavg: 1, 5, 15 min)"
+}
+
+# record_output NAME COMMAND SOFTWARE OUTPUT: the record of a script's run in docs/results/ (the
+# header, then the file OUTPUT, what the script printed, without colour codes), Maven's version
+# added to SOFTWARE; prints the record's path.
+record_output() {
+  local record maven
+  maven=$(mvn -v 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | sed -n '1s/^Apache Maven \([^ ]*\).*/\1/p')
+  RECORD_ENDED=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+  record=$(record_path "$1" "$PROJECT_DIR/docs/results")
+  {
+    record_header "Raw output: $2" "$2" "$3, Maven ${maven:-unknown}"
+    printf '\n```\n%s\n```\n' "$(sed 's/\x1b\[[0-9;]*m//g' "$4")"
+  } >"$record"
+  echo "$record"
 }
