@@ -1,10 +1,11 @@
 package dev.cqrs.orders.platform.security;
 
+import dev.cqrs.orders.platform.security.BearerTokenVerifier.VerifiedToken;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The authenticated caller of the current request, as resources and handlers need it for data
@@ -16,11 +17,12 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class Caller {
 
     @Inject
-    JsonWebToken token;
+    HttpServletRequest request;
 
     /** The token's subject: the caller's user id (a customer's {@code user_id}); {@code null} without one. */
     public String userId() {
-        return hasToken() ? token.getSubject() : null;
+        VerifiedToken token = token();
+        return token == null ? null : token.subject();
     }
 
     /**
@@ -28,15 +30,17 @@ public class Caller {
      * token too: code that reaches a handler without an authenticated request sees nothing of anyone's.
      */
     public boolean isLimitedToOwnData() {
-        Set<String> groups = hasToken() ? token.getGroups() : null;
-        return groups == null || !(groups.contains(Roles.CLERK) || groups.contains(Roles.ADMIN));
+        VerifiedToken token = token();
+        Set<String> groups = token == null ? Set.of() : token.groups();
+        return !(groups.contains(Roles.CLERK) || groups.contains(Roles.ADMIN));
     }
 
-    private boolean hasToken() {
+    /** What {@link BearerTokenMechanism} verified for this request; {@code null} outside a request or without a token. */
+    private VerifiedToken token() {
         try {
-            return token != null && token.getRawToken() != null;
-        } catch (RuntimeException noTokenInThisContext) {
-            return false;
+            return request.getAttribute(BearerTokenMechanism.TOKEN_ATTRIBUTE) instanceof VerifiedToken token ? token : null;
+        } catch (RuntimeException noRequestInThisContext) {
+            return null;
         }
     }
 
