@@ -375,6 +375,23 @@ class SecurityIT {
         }
     }
 
+    /**
+     * A token is verified once and then kept (issue 17), but never past its {@code exp}: the same
+     * token, accepted twice, is refused once it has expired (plus the 5 s clock skew). A token that
+     * fails verification is a 401 on an open resource too; no token there is fine.
+     */
+    @Test
+    void aTokenAcceptedBeforeIsRefusedOnceItExpires() {
+        OrderSystem shortLived = admin.as(Tokens.expiringIn("short-lived-admin", 2, "admin"));
+        assertEquals(200, shortLived.get("orders/" + orderOfA).status());
+        assertEquals(200, shortLived.get("orders/" + orderOfA).status());
+        Awaitility.await("the expired token refused").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> shortLived.get("orders/" + orderOfA).status() == 401);
+        assertEquals(401, admin.as(Tokens.wronglySigned("x", "admin")).get("").status());
+        assertEquals(401, admin.as(Tokens.unsigned("x")).get("").status());
+        assertEquals(200, admin.as(null).get("").status());
+    }
+
     /** Who read which view: one JSON line per query in the access log, keyed by the correlation id. */
     @Test
     void everyQueryLeavesALineInTheAccessLog() throws Exception {

@@ -46,6 +46,12 @@ public final class Tokens {
         return sign(DEV_KEY, "RS256", claims(ISSUER, userId, roles, now - 3600, now - secondsAgo));
     }
 
+    /** A valid token that expires {@code seconds} from now. */
+    public static String expiringIn(String userId, long seconds, String... roles) {
+        long now = Instant.now().getEpochSecond();
+        return sign(DEV_KEY, "RS256", claims(ISSUER, userId, roles, now, now + seconds));
+    }
+
     /** Signed with a key the service does not know. */
     public static String wronglySigned(String userId, String... roles) {
         long now = Instant.now().getEpochSecond();

@@ -42,9 +42,12 @@ import org.eclipse.microprofile.config.Config;
  * <p>Configuration, by MicroProfile JWT's names: {@code mp.jwt.verify.publickey} (a PEM public key
  * or a JWK Set) or {@code mp.jwt.verify.publickey.location} (a {@code file:} or {@code http(s):}
  * URL, or a class-path resource, of either), {@code mp.jwt.verify.issuer},
- * {@code mp.jwt.verify.clock.skew} (seconds), {@code mp.jwt.verify.audiences} (optional); and
+ * {@code mp.jwt.verify.clock.skew} (seconds), {@code mp.jwt.verify.audiences} and
+ * {@code mp.jwt.verify.token.age} (optional); and
  * {@code cqrs.jwt.cache.max-entries} (default 10000, 0 turns the cache off). Read once when the
- * application starts: a missing or unreadable key fails the deployment, with the reason.
+ * application starts: a missing or unreadable key, a key over plain {@code http:}, or a setting
+ * this mechanism does not support (encrypted tokens, another header, cookies) fails the deployment,
+ * with the reason, rather than being ignored.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
@@ -57,17 +60,39 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Inject
     Config config;
 
-    private BearerTokenVerifier verifier;
-    private VerifiedTokenCache cache;
+    private volatile BearerTokenVerifier verifier;
+    private volatile VerifiedTokenCache cache;
 
     /** Reads the configuration when the application starts, so that a wrong one stops the deployment. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         configure();
     }
 
-    private synchronized void configure() {
-        if (verifier != null) {
-            return;
+    private void configure() {
+        if (verifier == null) {
+            synchronized (this) {
+                if (verifier == null) {
+                    read();
+                }
+            }
+        }
+    }
+
+    private void read() {
+        for (String unsupported : List.of("mp.jwt.decrypt.key.location", "mp.jwt.token.cookie")) {
+            if (config.getOptionalValue(unsupported, String.class).isPresent()) {
+                throw new IllegalStateException(unsupported + " is set, but encrypted tokens and tokens in cookies are"
+                        + " not supported: remove it");
+            }
+        }
+        String header = config.getOptionalValue("mp.jwt.token.header", String.class).orElse("Authorization");
+        if (!header.equalsIgnoreCase("Authorization")) {
+            throw new IllegalStateException("mp.jwt.token.header=" + header + ": only the Authorization header is supported");
+        }
+        if (config.getOptionalValue("mp.jwt.verify.publickey", String.class).isPresent()
+                && config.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isPresent()) {
+            throw new IllegalStateException("both mp.jwt.verify.publickey and mp.jwt.verify.publickey.location are set:"
+                    + " set one");
         }
         Optional<String> algorithm = config.getOptionalValue("mp.jwt.verify.publickey.algorithm", String.class);
         if (algorithm.isPresent() && !algorithm.get().equals("RS256")) {
@@ -78,8 +103,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         String issuer = config.getOptionalValue("mp.jwt.verify.issuer", String.class).orElse(null);
         long skew = config.getOptionalValue("mp.jwt.verify.clock.skew", Long.class).orElse(60L);
         List<String> audiences = config.getOptionalValues("mp.jwt.verify.audiences", String.class).orElse(List.of());
+        long maxAge = config.getOptionalValue("mp.jwt.verify.token.age", Long.class).orElse(0L);
         int maxEntries = config.getOptionalValue("cqrs.jwt.cache.max-entries", Integer.class).orElse(10_000);
-        BearerTokenVerifier configured = new BearerTokenVerifier(keys, issuer, skew, new HashSet<>(audiences));
+        BearerTokenVerifier configured = new BearerTokenVerifier(keys, issuer, skew, new HashSet<>(audiences), maxAge);
         cache = new VerifiedTokenCache(maxEntries);
         verifier = configured;
         LOG.info(() -> "bearer tokens: RS256 by " + keys.all().size() + " key(s), issuer " + issuer + ", clock skew "
@@ -98,7 +124,10 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             if (location.startsWith("file:")) {
                 return Files.readString(Path.of(URI.create(location)));
             }
-            if (location.startsWith("https:") || location.startsWith("http:")) {
+            if (location.startsWith("http:")) {
+                throw new IllegalArgumentException("a key over plain http could be swapped on the way: use https:");
+            }
+            if (location.startsWith("https:")) {
                 HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
                 HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(location))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -127,7 +156,16 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
         String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (header == null) {
+            return context.doNothing();
+        }
+        java.util.Enumeration<String> all = request.getHeaders("Authorization");
+        all.nextElement();
+        if (all.hasMoreElements()) {
+            LOG.fine("bearer token refused: more than one Authorization header");
+            return context.responseUnauthorized();
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return context.doNothing();
         }
         configure();
@@ -138,7 +176,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         if (verified == null) {
             try {
                 verified = verifier.verify(token, now);
-            } catch (InvalidTokenException refused) {
+            } catch (InvalidTokenException | RuntimeException refused) {
                 LOG.log(Level.FINE, "bearer token refused: {0}", refused.getMessage());
                 return context.responseUnauthorized();
             }

@@ -25,24 +25,33 @@ import java.util.Set;
  * (so neither {@code none} nor an HMAC keyed with the public key, RFC 8725 §2.1) and that names no
  * {@code crit} extension, a valid signature by one of the trusted keys, the configured issuer, an
  * {@code exp} not past, an {@code iat} not in the future, an {@code nbf} (if any) reached, each
- * within the clock skew, and a subject. Duplicate JSON members are refused (RFC 7519 §4). Holds no
+ * within the clock skew, and a {@code sub}. Each part in canonical base64url (one spelling per token). Duplicate JSON members are refused (RFC 7519 §4). Holds no
  * state per token and is safe to share; {@link VerifiedTokenCache} keeps what it verified.
  */
 public final class BearerTokenVerifier {
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final Base64.Encoder BASE64URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final JsonReaderFactory STRICT_JSON =
             Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+
+    private static final java.math.BigDecimal LONG_RANGE = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
 
     private final TrustedKeys keys;
     private final String issuer;
     private final long skewSeconds;
     private final Set<String> audiences;
+    private final long maxAgeSeconds;
+
+    public BearerTokenVerifier(TrustedKeys keys, String issuer, long skewSeconds, Set<String> audiences) {
+        this(keys, issuer, skewSeconds, audiences, 0);
+    }
 
     /**
      * @param audiences if not empty, a token's {@code aud} must name one of them ({@code mp.jwt.verify.audiences})
+     * @param maxAgeSeconds if above 0, a token issued longer ago than this is refused ({@code mp.jwt.verify.token.age})
      */
-    public BearerTokenVerifier(TrustedKeys keys, String issuer, long skewSeconds, Set<String> audiences) {
+    public BearerTokenVerifier(TrustedKeys keys, String issuer, long skewSeconds, Set<String> audiences, long maxAgeSeconds) {
         if (issuer == null || issuer.isBlank()) {
             throw new IllegalArgumentException("mp.jwt.verify.issuer is not set: tokens cannot be verified");
         }
@@ -50,6 +59,7 @@ public final class BearerTokenVerifier {
         this.issuer = issuer;
         this.skewSeconds = skewSeconds;
         this.audiences = Set.copyOf(audiences);
+        this.maxAgeSeconds = maxAgeSeconds;
     }
 
     /** What a verified token says about its caller. */
@@ -90,7 +100,7 @@ public final class BearerTokenVerifier {
             throw new InvalidTokenException("iss is not the configured issuer");
         }
         long expiresAt = seconds(claims, "exp").orElseThrow(() -> new InvalidTokenException("exp is missing"));
-        if (nowSeconds - skewSeconds > expiresAt) {
+        if (nowSeconds - skewSeconds >= expiresAt) {
             throw new InvalidTokenException("expired");
         }
         long issuedAt = seconds(claims, "iat").orElseThrow(() -> new InvalidTokenException("iat is missing"));
@@ -104,14 +114,18 @@ public final class BearerTokenVerifier {
         if (!audiences.isEmpty() && !namesAnAudience(claims.get("aud"))) {
             throw new InvalidTokenException("aud names none of the configured audiences");
         }
-        String subject = string(claims, "sub");
-        String upn = string(claims, "upn");
-        String name = upn != null ? upn : string(claims, "preferred_username") != null
-                ? string(claims, "preferred_username") : subject;
-        if (subject == null && upn == null) {
-            throw new InvalidTokenException("neither sub nor upn");
+        if (maxAgeSeconds > 0 && nowSeconds - skewSeconds > issuedAt + maxAgeSeconds) {
+            throw new InvalidTokenException("older than mp.jwt.verify.token.age");
         }
-        return new VerifiedToken(name, subject != null ? subject : upn, groups(claims), expiresAt, notBefore);
+        // sub is the caller's user id (Caller's data filtering): required, and never taken from another claim.
+        String subject = string(claims, "sub");
+        if (subject == null || subject.isBlank()) {
+            throw new InvalidTokenException("sub is missing");
+        }
+        String upn = string(claims, "upn");
+        String preferred = string(claims, "preferred_username");
+        String name = upn != null && !upn.isBlank() ? upn : preferred != null && !preferred.isBlank() ? preferred : subject;
+        return new VerifiedToken(name, subject, groups(claims), expiresAt, notBefore);
     }
 
     private static byte[] part(String token, int from, int to) throws InvalidTokenException {
@@ -121,17 +135,26 @@ public final class BearerTokenVerifier {
                 throw new InvalidTokenException("a part is not unpadded base64url");
             }
         }
+        String part = token.substring(from, to);
+        byte[] bytes;
         try {
-            return BASE64URL.decode(token.substring(from, to));
+            bytes = BASE64URL.decode(part);
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException("a part is not unpadded base64url");
         }
+        // Only the one encoding of those bytes (the decoder ignores a last character's unused bits):
+        // one token, one spelling, one cache entry.
+        if (!BASE64URL_ENCODER.encodeToString(bytes).equals(part)) {
+            throw new InvalidTokenException("a part is not in canonical base64url");
+        }
+        return bytes;
     }
 
     private static JsonObject json(byte[] bytes, String what) throws InvalidTokenException {
         try (var reader = STRICT_JSON.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // JsonException, and whatever the parser throws on absurd numbers or nesting: refused, not a 500.
             throw new InvalidTokenException("the " + what + " is not one JSON object without duplicate members");
         }
     }
@@ -155,9 +178,13 @@ public final class BearerTokenVerifier {
         if (!(value instanceof JsonNumber number)) {
             throw new InvalidTokenException(name + " is not a number");
         }
+        java.math.BigDecimal decimal = number.bigDecimalValue();
+        if (decimal.abs().compareTo(LONG_RANGE) > 0) {
+            throw new InvalidTokenException(name + " is out of range");
+        }
         try {
             // A NumericDate may have a fraction (RFC 7519 §2); one beyond a long is refused, not wrapped.
-            return Optional.of(number.bigDecimalValue().setScale(0, java.math.RoundingMode.FLOOR).longValueExact());
+            return Optional.of(decimal.setScale(0, java.math.RoundingMode.FLOOR).longValueExact());
         } catch (ArithmeticException e) {
             throw new InvalidTokenException(name + " is out of range");
         }

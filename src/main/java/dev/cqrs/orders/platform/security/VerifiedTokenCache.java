@@ -40,7 +40,7 @@ public final class VerifiedTokenCache {
 
     /** The SHA-256 of a token, as the cache's key. */
     public static Key keyOf(String token) {
-        return new Key(SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
+        return new Key(SHA_256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     /** The verified token under {@code key}, if it is known and valid at {@code nowSeconds}. */

@@ -322,9 +322,28 @@ class BearerTokenVerifierTest {
 
     @Test
     void acceptsATokenExpiredWithinTheSkew() throws Exception {
-        VerifiedToken verified = verifierA().verify(token(claims().add("exp", NOW - SKEW)), NOW);
+        VerifiedToken verified = verifierA().verify(token(claims().add("exp", NOW - SKEW + 1)), NOW);
 
-        assertThat(verified.expiresAt()).isEqualTo(NOW - SKEW);
+        assertThat(verified.expiresAt()).isEqualTo(NOW - SKEW + 1);
+    }
+
+    /** RFC 7519 §4.1.4: the current time must be before exp; at exp (plus the skew) the token is over. */
+    @Test
+    void refusesATokenAtExactlyItsExpiryPlusTheSkew() {
+        assertRefused(token(claims().add("exp", NOW - SKEW)), "expired");
+    }
+
+    @Test
+    void refusesAnAbsurdlyLargeExp() {
+        assertRefused(token(claims().add("exp", new java.math.BigDecimal("1e999999"))), "exp is out of range");
+    }
+
+    @Test
+    void refusesATokenOlderThanTheConfiguredAge() throws Exception {
+        BearerTokenVerifier aged = new BearerTokenVerifier(
+                TrustedKeys.parse(pemA), ISSUER, SKEW, java.util.Set.of(), 600);
+        assertRefused(aged, token(claims().add("iat", NOW - 600 - SKEW - 1)), "older than mp.jwt.verify.token.age");
+        assertThat(aged.verify(token(claims().add("iat", NOW - 600)), NOW).subject()).isNotNull();
     }
 
     @Test
@@ -361,15 +380,31 @@ class BearerTokenVerifierTest {
 
     @Test
     void refusesATokenWithNeitherSubNorUpn() {
-        assertRefused(token(claims().remove("sub").remove("upn")), "neither sub nor upn");
+        assertRefused(token(claims().remove("sub").remove("upn")), "sub is missing");
+    }
+
+    /** sub is the user id that data filtering compares with owners: never taken from upn. */
+    @Test
+    void refusesATokenWithUpnButNoSub() {
+        assertRefused(token(claims().remove("sub")), "sub is missing");
     }
 
     @Test
-    void theSubjectIsTheUpnWithoutSub() throws Exception {
-        VerifiedToken verified = verifierA().verify(token(claims().remove("sub")), NOW);
+    void refusesAnAbsurdlyDeepHeaderAsInvalidNotAsAnError() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        assertRefused(sign(keyA, "{\"alg\":\"RS256\",\"x\":" + deep + "}", claims().build().toString()), "header");
+    }
 
-        assertThat(verified.subject()).isEqualTo("alice@example.org");
-        assertThat(verified.name()).isEqualTo("alice@example.org");
+    /** The decoder ignores the unused low bits of a last character: another spelling of the same bytes is refused. */
+    @Test
+    void refusesANonCanonicalSpellingOfTheSignature() {
+        String token = validToken();
+        char last = token.charAt(token.length() - 1);
+        String base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int value = base64url.indexOf(last);
+        // A 256-byte signature is 342 characters , the last one carrying 2 bits and 4 unused: flip the lowest.
+        String respelled = token.substring(0, token.length() - 1) + base64url.charAt(value ^ 1);
+        assertRefused(respelled, "canonical base64url");
     }
 
     @Test
