@@ -51,7 +51,7 @@ class WildFlyConfigurationIT {
         assertThat(configured).contains("java:/jdbc/cqrs-write", "java:/jdbc/cqrs-events", "java:/jdbc/cqrs-read",
                 "${env.CQRS_WRITE_PASSWORD}", "pooled-connection-factory name=\"activemq-ra\"",
                 "enable-amq1-prefix=\"false\"", "allow-local-transactions=\"true\"", "microprofile-health-smallrye",
-                "microprofile-openapi-smallrye");
+                "microprofile-openapi-smallrye", "application-security-domain name=\"cqrs-orders\"");
         // Neither an embedded broker nor an HTTPS or IIOP listener; no password in the file.
         assertThat(configured).doesNotContain("<server name=\"default\">", "https-listener", "iiop-openjdk",
                 "cqrs-write-test");
@@ -63,7 +63,7 @@ class WildFlyConfigurationIT {
         cli("remove");
         String removed = Files.readString(CONFIGURATION);
         assertThat(removed).doesNotContain("cqrs-write", "cqrs-events", "cqrs-read", "cqrs-artemis",
-                "microprofile-health-smallrye", "microprofile-openapi-smallrye");
+                "microprofile-health-smallrye", "microprofile-openapi-smallrye", "application-security-domain name=\"cqrs-orders\"");
         assertThat(removed).contains("https-listener", "iiop-openjdk");
         assertThat(DRIVER_MODULE).doesNotExist();
         cli("remove");
