@@ -89,8 +89,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         if (!header.equalsIgnoreCase("Authorization")) {
             throw new IllegalStateException("mp.jwt.token.header=" + header + ": only the Authorization header is supported");
         }
-        if (config.getOptionalValue("mp.jwt.verify.publickey", String.class).isPresent()
-                && config.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isPresent()) {
+        Optional<String> inline = config.getOptionalValue("mp.jwt.verify.publickey", String.class);
+        Optional<String> location = config.getOptionalValue("mp.jwt.verify.publickey.location", String.class);
+        if (inline.isPresent() && location.isPresent()) {
             throw new IllegalStateException("both mp.jwt.verify.publickey and mp.jwt.verify.publickey.location are set:"
                     + " set one");
         }
@@ -99,7 +100,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             throw new IllegalStateException("mp.jwt.verify.publickey.algorithm=" + algorithm.get()
                     + ": only RS256 tokens are supported");
         }
-        TrustedKeys keys = TrustedKeys.parse(keyText());
+        TrustedKeys keys = TrustedKeys.parse(inline.isPresent() ? inline.get() : keyAt(location.orElseThrow(
+                () -> new IllegalStateException("neither mp.jwt.verify.publickey nor mp.jwt.verify.publickey.location"
+                        + " is set: bearer tokens cannot be verified"))));
         String issuer = config.getOptionalValue("mp.jwt.verify.issuer", String.class).orElse(null);
         long skew = config.getOptionalValue("mp.jwt.verify.clock.skew", Long.class).orElse(60L);
         List<String> audiences = config.getOptionalValues("mp.jwt.verify.audiences", String.class).orElse(List.of());
@@ -112,14 +115,8 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
                 + skew + " s, verified tokens cached (at most " + maxEntries + ")");
     }
 
-    private String keyText() {
-        Optional<String> inline = config.getOptionalValue("mp.jwt.verify.publickey", String.class);
-        if (inline.isPresent()) {
-            return inline.get();
-        }
-        String location = config.getOptionalValue("mp.jwt.verify.publickey.location", String.class)
-                .orElseThrow(() -> new IllegalStateException("neither mp.jwt.verify.publickey nor "
-                        + "mp.jwt.verify.publickey.location is set: bearer tokens cannot be verified"));
+    /** The key text at {@code mp.jwt.verify.publickey.location}: a {@code file:} or {@code https:} URL, or a class-path resource. */
+    private static String keyAt(String location) {
         try {
             if (location.startsWith("file:")) {
                 return Files.readString(Path.of(URI.create(location)));
