@@ -1,8 +1,8 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.persistence.CommandConnection;
 import dev.cqrs.orders.platform.persistence.Jdbc;
-import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import jakarta.annotation.Resource;
@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * Appends events to the event store in the caller's transaction. Each event row is also an outbox
@@ -43,11 +41,11 @@ public class EventStore {
 
     private static final Object TOUCHED_AGGREGATES = new Object();
 
-    // Plain JDBC on the persistence unit's data source: inside the command's JTA transaction the
-    // pool hands out the same connection as JPA's, so the events commit with the entity. (Hibernate
-    // parsed the native statement anew at every call: a tenth of the CPU under load, JFR.)
-    @Resource(lookup = Resources.WRITE_DB)
-    DataSource writeDb;
+    // Plain JDBC on the command's connection: inside its JTA transaction the pool hands out the same
+    // connection as JPA's, so the events commit with the entity. (Hibernate parsed the native
+    // statement anew at every call: a tenth of the CPU under load, JFR.)
+    @Inject
+    CommandConnection commandConnection;
 
     @Inject
     CommandMetadata metadata;
@@ -87,14 +85,17 @@ public class EventStore {
     }
 
     protected void insert(String sql, List<EventEnvelope> events) {
-        try (Connection connection = writeDb.getConnection();
-             PreparedStatement insert = connection.prepareStatement(sql)) {
-            for (EventEnvelope e : events) {
-                Jdbc.bind(insert, e.aggregateId(), e.sequence(), e.eventId(), e.aggregateType(), e.type(),
-                        e.occurredAt(), e.commandId(), e.principal(), e.schemaVersion(), e.data().toString());
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        try {
+            commandConnection.use(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                    for (EventEnvelope e : events) {
+                        Jdbc.bind(insert, e.aggregateId(), e.sequence(), e.eventId(), e.aggregateType(), e.type(),
+                                e.occurredAt(), e.commandId(), e.principal(), e.schemaVersion(), e.data().toString());
+                        insert.addBatch();
+                    }
+                    return insert.executeBatch();
+                }
+            });
         } catch (SQLException ex) {
             if (SqlStates.isUniqueViolation(ex)) {
                 EventEnvelope first = events.get(0);

@@ -5,20 +5,32 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.order.events.OrderPlacedEvent;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.eventstore.PendingEvent;
+import dev.cqrs.orders.platform.persistence.CommandConnection;
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+/**
+ * Places an order: its row and its {@code OrderPlaced} event in the command's transaction. The row
+ * is written with one JDBC statement on the unit's connection rather than through the persistence
+ * unit: a new order has nothing to load, lock or dirty-check, and this is the hottest command
+ * (issue 17: a Hibernate session per POST, opened only to flush one insert). Changes to an order
+ * still load and lock the entity through JPA ({@link ChangeOrderHandler}).
+ */
 @ApplicationScoped
 public class PlaceOrderHandler {
 
-    @PersistenceContext(unitName = "write")
-    EntityManager em;
+    private static final String INSERT = """
+            INSERT INTO orders (order_id, user_id, product_id, quantity, unit_price, status, created_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    @Inject
+    CommandConnection connection;
 
     @Inject
     OrderReferences references;
@@ -35,9 +47,18 @@ public class PlaceOrderHandler {
                 command.quantity(), refs.unitPrice(), refs.productName(), refs.productVersion(),
                 refs.userEmail(), refs.userVersion());
         Order order = Order.place(placed, now);
-        em.persist(order);
+        insert(order);
         eventStore.append(OrderEvents.AGGREGATE_TYPE, order.id(), 0, now,
                 List.of(PendingEvent.of(OrderPlacedEvent.TYPE, placed.toJson())));
         return new CommandResult(order.id(), order.version());
+    }
+
+    private void insert(Order order) {
+        try {
+            connection.use(c -> Jdbc.update(c, INSERT, order.id(), order.userId(), order.productId(), order.quantity(),
+                    order.unitPrice(), order.status().name(), order.createdAt(), order.version()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("writing order " + order.id() + " failed", e);
+        }
     }
 }

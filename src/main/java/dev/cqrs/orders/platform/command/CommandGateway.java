@@ -1,19 +1,16 @@
 package dev.cqrs.orders.platform.command;
 
-import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.persistence.CommandConnection;
 import dev.cqrs.orders.platform.security.AuditLog;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * Where every command's unit of work starts, the same for all of them: one write_db transaction
@@ -43,8 +40,8 @@ public class CommandGateway {
     @Inject
     CommandMetadata metadata;
 
-    @Resource(lookup = Resources.WRITE_DB)
-    DataSource writeDb;
+    @Inject
+    CommandConnection connection;
 
     /** The request as the gateway needs it: its key (or null), and what the key's fingerprint covers. */
     public record Request(String idempotencyKey, String method, String path, byte[] body) {
@@ -73,8 +70,11 @@ public class CommandGateway {
         if (key != null) {
             idempotency.keep(key, response);
         }
-        try (Connection connection = writeDb.getConnection()) {
-            audit.recordWithCommand(connection, metadata, result.aggregateId().toString(), response.getStatus());
+        try {
+            connection.use(c -> {
+                audit.recordWithCommand(c, metadata, result.aggregateId().toString(), response.getStatus());
+                return null;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("writing the command's audit row failed", e);
         }

@@ -2,9 +2,8 @@ package dev.cqrs.orders.platform.command;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
-import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.persistence.CommandConnection;
 import dev.cqrs.orders.platform.problem.IdempotencyKeyReusedException;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,7 +17,6 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /** The kept answers of {@link CommandGateway}'s idempotency keys, in write_db, in the command's own transaction. */
 @ApplicationScoped
@@ -39,8 +37,8 @@ public class IdempotencyStore {
             UPDATE idempotency_keys SET status = ?, location = ?, body = ?
             WHERE principal = ? AND idempotency_key = ?""";
 
-    @Resource(lookup = Resources.WRITE_DB)
-    DataSource writeDb;
+    @Inject
+    CommandConnection commandConnection;
 
     @Inject
     CommandMetadata metadata;
@@ -53,41 +51,46 @@ public class IdempotencyStore {
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<Response> claimOrReplay(String key, byte[] requestHash) {
         String principal = metadata.principal();
-        try (Connection connection = writeDb.getConnection()) {
-            while (Jdbc.update(connection, CLAIM, principal, key, requestHash) == 0) {
-                List<Object[]> rows = Jdbc.query(connection, FIRST_ANSWER, principal, key);
-                if (rows.isEmpty()) {
-                    continue; // expired between the two statements: claim it again
-                }
-                Object[] first = rows.get(0);
-                if (!Arrays.equals((byte[]) first[0], requestHash)) {
-                    throw new IdempotencyKeyReusedException();
-                }
-                String body = (String) first[3];
-                Response.ResponseBuilder replay = Response.status(((Number) first[1]).intValue())
-                        .type(MediaType.APPLICATION_JSON_TYPE).entity(body).header(REPLAYED_HEADER, "true");
-                JsonObject json = JsonSupport.parseObject(body);
-                if (json.containsKey("version")) {
-                    replay.tag(new EntityTag(Integer.toString(json.getInt("version"))));
-                }
-                if (first[2] != null) {
-                    replay.location(URI.create((String) first[2]));
-                }
-                return Optional.of(replay.build());
-            }
-            return Optional.empty();
+        try {
+            return commandConnection.use(connection -> claimOrReplay(connection, principal, key, requestHash));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the idempotency key failed", e);
         }
     }
 
+    private static Optional<Response> claimOrReplay(Connection connection, String principal, String key, byte[] requestHash)
+            throws SQLException {
+        while (Jdbc.update(connection, CLAIM, principal, key, requestHash) == 0) {
+            List<Object[]> rows = Jdbc.query(connection, FIRST_ANSWER, principal, key);
+            if (rows.isEmpty()) {
+                continue; // expired between the two statements: claim it again
+            }
+            Object[] first = rows.get(0);
+            if (!Arrays.equals((byte[]) first[0], requestHash)) {
+                throw new IdempotencyKeyReusedException();
+            }
+            String body = (String) first[3];
+            Response.ResponseBuilder replay = Response.status(((Number) first[1]).intValue())
+                    .type(MediaType.APPLICATION_JSON_TYPE).entity(body).header(REPLAYED_HEADER, "true");
+            JsonObject json = JsonSupport.parseObject(body);
+            if (json.containsKey("version")) {
+                replay.tag(new EntityTag(Integer.toString(json.getInt("version"))));
+            }
+            if (first[2] != null) {
+                replay.location(URI.create((String) first[2]));
+            }
+            return Optional.of(replay.build());
+        }
+        return Optional.empty();
+    }
+
     /** Keeps the answer of the command that claimed {@code key}, in its transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void keep(String key, Response answer) {
-        try (Connection connection = writeDb.getConnection()) {
-            Jdbc.update(connection, KEEP_ANSWER, answer.getStatus(),
+        try {
+            commandConnection.use(connection -> Jdbc.update(connection, KEEP_ANSWER, answer.getStatus(),
                     answer.getLocation() == null ? null : answer.getLocation().toString(),
-                    String.valueOf(answer.getEntity()), metadata.principal(), key);
+                    String.valueOf(answer.getEntity()), metadata.principal(), key));
         } catch (SQLException e) {
             throw new IllegalStateException("keeping the idempotent answer failed", e);
         }

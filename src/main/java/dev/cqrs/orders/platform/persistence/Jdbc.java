@@ -77,11 +77,16 @@ public final class Jdbc {
      */
     public static Optional<Object[]> first(DataSource dataSource, String what, String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection()) {
-            List<Object[]> rows = query(connection, sql, parameters);
-            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+            return first(connection, sql, parameters);
         } catch (SQLException e) {
             throw new IllegalStateException("reading " + what + " failed", e);
         }
+    }
+
+    /** The first row of a query on {@code connection}, if any. */
+    public static Optional<Object[]> first(Connection connection, String sql, Object... parameters) throws SQLException {
+        List<Object[]> rows = query(connection, sql, parameters);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** Work on one connection, in one local transaction; may throw {@code E} besides SQL failures. */
