@@ -25,6 +25,7 @@ import dev.cqrs.orders.eventstore.RepublishRequest;
 import dev.cqrs.orders.eventstore.Upcaster;
 import dev.cqrs.orders.eventstore.Upcasters;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.CommandConnection;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.ejb.TransactionAttribute;
@@ -104,7 +105,10 @@ class ArchitectureTest {
                 }
             });
 
-    /** The read side's role may not write write_db; it does not even hold a connection to it. */
+    /**
+     * The read side's role may not write write_db; it does not even hold a connection to it (nor the
+     * commands' handle on it, {@link CommandConnection}).
+     */
     @ArchTest
     static final ArchRule theReadSideHoldsNoWriteSideDatasource = fields().that().areDeclaredInClassesThat()
             .resideInAnyPackage("..query..", "..readmodel..")
@@ -113,7 +117,8 @@ class ArchitectureTest {
                 public void check(JavaField field, ConditionEvents events) {
                     boolean writeDb = field.tryGetAnnotationOfType(Resource.class)
                             .map(resource -> resource.lookup().equals(Resources.WRITE_DB)).orElse(false)
-                            || field.isAnnotatedWith(PersistenceContext.class);
+                            || field.isAnnotatedWith(PersistenceContext.class)
+                            || field.getRawType().isEquivalentTo(CommandConnection.class);
                     if (writeDb) {
                         events.add(SimpleConditionEvent.violated(field, field.getFullName() + " reaches write_db"));
                     }

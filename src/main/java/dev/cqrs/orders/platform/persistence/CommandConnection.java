@@ -15,9 +15,9 @@ import javax.sql.DataSource;
  * {@code getConnection()} the same enlisted connection, but each call still costs the pool's
  * bookkeeping: on Payara the five calls of a POST /orders took a tenth of its request thread's CPU
  * (JFR, 6 Dec, docs/benchmarks.md). The first use in a transaction opens a handle, later uses in the
- * same transaction share it, and it is closed when the transaction completes (before the commit, so
- * that nothing of ours runs on it after). Outside an active transaction each use gets a handle of
- * its own, closed after it.
+ * same transaction share it, and it is closed when the transaction completes (before the commit).
+ * Outside an active transaction, and for work that runs after that close (another synchronization's
+ * {@code beforeCompletion}), each use gets a handle of its own, closed after it.
  */
 @ApplicationScoped
 public class CommandConnection {
@@ -32,16 +32,19 @@ public class CommandConnection {
 
     /** Runs {@code work} on the transaction's handle on write_db (see the class comment). */
     public <T, E extends Exception> T use(Jdbc.Work<T, E> work) throws SQLException, E {
-        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            try (Connection own = writeDb.getConnection()) {
-                return work.on(own);
+        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            Connection shared = (Connection) transactions.getResource(KEY);
+            if (shared == null) {
+                return work.on(open());
             }
+            if (!shared.isClosed()) {
+                return work.on(shared);
+            }
+            // Closed at the transaction's completion already: a later synchronization's own work.
         }
-        Connection shared = (Connection) transactions.getResource(KEY);
-        if (shared == null) {
-            shared = open();
+        try (Connection own = writeDb.getConnection()) {
+            return work.on(own);
         }
-        return work.on(shared);
     }
 
     /**
