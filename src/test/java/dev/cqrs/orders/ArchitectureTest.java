@@ -1,6 +1,5 @@
 package dev.cqrs.orders;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -29,15 +28,9 @@ import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.CommandConnection;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
-import jakarta.ejb.Singleton;
-import jakarta.ejb.Stateful;
-import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.ejb.TransactionManagement;
-import jakarta.ejb.TransactionManagementType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Set;
@@ -131,51 +124,6 @@ class ArchitectureTest {
                     }
                 }
             });
-
-    /**
-     * read_db and the event store's read path are never enlisted in a JTA transaction: their pools are
-     * non-transactional (server-config; docs/design-decisions.md §15), so a connection taken inside one
-     * would silently commit on its own. A class that holds either datasource declares no
-     * {@code @Transactional} (but NOT_SUPPORTED) and, as an enterprise bean, manages its transactions
-     * itself.
-     */
-    @ArchTest
-    static final ArchRule theNonTransactionalPoolsStayOutsideJta = classes()
-            .that(new DescribedPredicate<JavaClass>("hold read_db or the event store's read path") {
-                @Override
-                public boolean test(JavaClass owner) {
-                    return owner.getFields().stream().anyMatch(field -> field.tryGetAnnotationOfType(Resource.class)
-                            .map(resource -> resource.lookup().equals(Resources.READ_DB)
-                                    || resource.lookup().equals(Resources.EVENT_STORE))
-                            .orElse(false));
-                }
-            })
-            .should(new ArchCondition<JavaClass>("run outside JTA transactions") {
-                @Override
-                public void check(JavaClass owner, ConditionEvents events) {
-                    if (joinsJta(owner.tryGetAnnotationOfType(Transactional.class).orElse(null))) {
-                        events.add(SimpleConditionEvent.violated(owner, owner.getName() + " is @Transactional"));
-                    }
-                    for (JavaMethod method : owner.getMethods()) {
-                        if (joinsJta(method.tryGetAnnotationOfType(Transactional.class).orElse(null))) {
-                            events.add(SimpleConditionEvent.violated(method, method.getFullName() + " is @Transactional"));
-                        }
-                    }
-                    boolean bean = owner.isAnnotatedWith(Singleton.class) || owner.isAnnotatedWith(Stateless.class)
-                            || owner.isAnnotatedWith(Stateful.class);
-                    boolean beanManaged = owner.tryGetAnnotationOfType(TransactionManagement.class)
-                            .map(managed -> managed.value() == TransactionManagementType.BEAN).orElse(false);
-                    if (bean && !beanManaged) {
-                        events.add(SimpleConditionEvent.violated(owner, owner.getName()
-                                + " is an enterprise bean with container-managed transactions"));
-                    }
-                }
-            });
-
-    private static boolean joinsJta(Transactional transactional) {
-        return transactional != null && transactional.value() != Transactional.TxType.NOT_SUPPORTED
-                && transactional.value() != Transactional.TxType.NEVER;
-    }
 
     /** Transactions begin and end in the helpers only: Jdbc.inTransaction, or the container's. */
     @ArchTest
