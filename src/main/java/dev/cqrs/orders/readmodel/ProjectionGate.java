@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +80,35 @@ public class ProjectionGate {
         } catch (SQLException e) {
             // Rolled back; nothing was applied.
             throw new IllegalStateException("projecting " + event.type() + " " + event.eventId() + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Events from the broker's concurrent deliveries, each judged and applied as {@link #receive}
+     * would, all in one read_db transaction: one commit (and one write-ahead log flush) for the
+     * lot. Taken in the order of their aggregates' lock keys (an aggregate's own events keep their
+     * order), so that two such transactions never wait on each other's aggregate locks in a cycle.
+     * If any of them fails, none is applied: the caller takes them one by one.
+     */
+    public List<Outcome> receiveAll(List<EventEnvelope> events) {
+        if (events.size() == 1) {
+            return List.of(receive(events.get(0)));
+        }
+        Integer[] order = new Integer[events.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingLong(i -> lockKey(events.get(i).aggregateId())));
+        try {
+            return Jdbc.inTransaction(readDb, connection -> {
+                Outcome[] outcomes = new Outcome[order.length];
+                for (int i : order) {
+                    outcomes[i] = receive(connection, events.get(i));
+                }
+                return List.of(outcomes);
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("projecting " + events.size() + " events together failed: " + e, e);
         }
     }
 
@@ -215,7 +246,11 @@ public class ProjectionGate {
     }
 
     static void lock(Connection connection, UUID aggregateId) throws SQLException {
-        Jdbc.query(connection, LOCK, aggregateId.getMostSignificantBits() ^ aggregateId.getLeastSignificantBits());
+        Jdbc.query(connection, LOCK, lockKey(aggregateId));
+    }
+
+    private static long lockKey(UUID aggregateId) {
+        return aggregateId.getMostSignificantBits() ^ aggregateId.getLeastSignificantBits();
     }
 
     private static String duplicate(EventEnvelope event, int applied) {

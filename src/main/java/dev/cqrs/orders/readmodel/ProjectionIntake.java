@@ -1,6 +1,7 @@
 package dev.cqrs.orders.readmodel;
 
 import dev.cqrs.orders.eventstore.EventEnvelope;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
@@ -17,13 +18,17 @@ import java.util.logging.Logger;
  * an admin's replay ({@link #catchUp}). No transaction of its own: each step is one read_db
  * transaction of {@link ProjectionGate}, and a failed step is recorded in {@link ParkedEvents} in
  * another, so that the failure, not the event, holds its aggregate back, and the broker's
- * delivery goes on with other aggregates.
+ * delivery goes on with other aggregates. Deliveries that arrive while others are being applied
+ * share one transaction ({@link GroupCommit}); when such a transaction fails, each of its events is
+ * taken again alone, so that parking and retries stay those of the one event that failed.
  */
 @ApplicationScoped
 public class ProjectionIntake {
 
     private static final Logger LOG = Logger.getLogger(ProjectionIntake.class.getName());
     private static final long UNREACHABLE_PAUSE_MILLIS = 1000;
+    // The most deliveries one read_db transaction takes (at most the consumers' sessions wait at once).
+    private static final int MAX_BATCH = 32;
 
     // What became of the broker's deliveries on this instance since it started (GET /admin/projections/deliveries).
     private final Map<ProjectionGate.Outcome, LongAdder> outcomes = new EnumMap<>(ProjectionGate.Outcome.class);
@@ -41,6 +46,14 @@ public class ProjectionIntake {
     @Inject
     ParkedEvents parked;
 
+    // Deliveries that arrive while others are being applied share their read_db transaction.
+    private GroupCommit<EventEnvelope, ProjectionGate.Outcome> together;
+
+    @PostConstruct
+    void batches() {
+        together = new GroupCommit<>(MAX_BATCH, gate::receiveAll);
+    }
+
     /** What a catch-up did: how many events it applied, and the failure that stopped it, if any. */
     public record CatchUp(int applied, ProjectionFailure failure) {
     }
@@ -53,7 +66,31 @@ public class ProjectionIntake {
     public void deliver(EventEnvelope event) {
         ProjectionGate.Outcome outcome;
         try {
-            outcome = gate.receive(event);
+            outcome = together.submit(event);
+        } catch (GroupCommit.BatchFailed batchFailed) {
+            outcome = alone(event, batchFailed);
+            if (outcome == null) {
+                return;
+            }
+        }
+        outcomes.get(outcome).increment();
+        if (outcome == ProjectionGate.Outcome.APPLIED_WITH_WAITING) {
+            catchUp(event.aggregateId(), false);
+        }
+    }
+
+    /**
+     * An event whose batch failed, applied by itself: the batch's failure was this event's own
+     * (a batch of one) or is found again by itself (or not: another event of the batch caused it).
+     * Parks it if it fails; {@code null} then.
+     */
+    private ProjectionGate.Outcome alone(EventEnvelope event, GroupCommit.BatchFailed batchFailed) {
+        try {
+            if (batchFailed.batchSize() == 1) {
+                throw batchFailed.getCause() instanceof RuntimeException e ? e
+                        : new IllegalStateException(batchFailed.getCause().getMessage(), batchFailed.getCause());
+            }
+            return gate.receive(event);
         } catch (RuntimeException e) {
             try {
                 parked.recordFailure(event, e);
@@ -63,18 +100,16 @@ public class ProjectionIntake {
                 pause();
                 throw e;
             }
-            return;
-        }
-        outcomes.get(outcome).increment();
-        if (outcome == ProjectionGate.Outcome.APPLIED_WITH_WAITING) {
-            catchUp(event.aggregateId(), false);
+            return null;
         }
     }
 
     /**
      * The broker's deliveries to this instance since it started, by what became of them: {@code
      * applied}, {@code duplicates_ignored} (the projections held the event already), {@code waiting}
-     * (parked behind a gap or a failed predecessor), {@code failed} (parked for a retry).
+     * (parked behind a gap or a failed predecessor), {@code failed} (parked for a retry); and the
+     * read_db transactions they were applied in together ({@code transactions}, the most events in
+     * one: {@code largest_transaction}), not counting those run again alone after their batch failed.
      */
     public Map<String, Long> deliveries() {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -83,6 +118,9 @@ public class ProjectionIntake {
         counts.put("duplicates_ignored", outcomes.get(ProjectionGate.Outcome.DUPLICATE).sum());
         counts.put("waiting", outcomes.get(ProjectionGate.Outcome.WAITING).sum());
         counts.put("failed", failed.sum());
+        GroupCommit.Counts batches = together.counts();
+        counts.put("transactions", batches.batches());
+        counts.put("largest_transaction", (long) batches.largest());
         return counts;
     }
 

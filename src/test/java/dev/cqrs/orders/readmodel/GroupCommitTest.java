@@ -1,0 +1,133 @@
+package dev.cqrs.orders.readmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The read side's group commit, with plain threads: who runs what together, and what each owner learns. */
+class GroupCommitTest {
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<List<Integer>> batchesRun = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch firstBatchMayEnd = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        firstBatchMayEnd.countDown();
+        threads.shutdownNow();
+    }
+
+    /** Each item's result is its double; the first batch waits for the latch (so that others queue up behind it). */
+    private GroupCommit<Integer, Integer> doubling(int maxBatch) {
+        return new GroupCommit<>(maxBatch, items -> {
+            batchesRun.add(List.copyOf(items));
+            if (batchesRun.size() == 1) {
+                firstBatchMayEnd.await(10, TimeUnit.SECONDS);
+            }
+            return items.stream().map(i -> i * 2).toList();
+        });
+    }
+
+    @Test
+    void anItemAloneRunsAloneOnItsOwnThread() throws Exception {
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(8, items -> {
+            batchesRun.add(List.copyOf(items));
+            return items.stream().map(i -> i + 100).toList();
+        });
+        assertThat(together.submit(1)).isEqualTo(101);
+        assertThat(together.submit(2)).isEqualTo(102);
+        assertThat(batchesRun).containsExactly(List.of(1), List.of(2));
+        assertThat(together.counts()).isEqualTo(new GroupCommit.Counts(2, 2, 1));
+    }
+
+    @Test
+    void itemsThatArriveWhileABatchRunsGoTogetherInArrivalOrderEachWithItsOwnResult() throws Exception {
+        GroupCommit<Integer, Integer> together = doubling(32);
+        Future<Integer> first = threads.submit(() -> together.submit(0));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
+        List<Future<Integer>> later = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            int item = i;
+            later.add(threads.submit(() -> together.submit(item)));
+            // One at a time, so that the arrival order is known.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == item);
+        }
+        firstBatchMayEnd.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(0);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(later.get(i - 1).get(10, TimeUnit.SECONDS)).as("the result of item " + i).isEqualTo(2 * i);
+        }
+        assertThat(batchesRun).containsExactly(List.of(0), List.of(1, 2, 3, 4, 5));
+        assertThat(together.counts()).isEqualTo(new GroupCommit.Counts(2, 6, 5));
+    }
+
+    @Test
+    void noBatchTakesMoreThanItsBound() throws Exception {
+        GroupCommit<Integer, Integer> together = doubling(2);
+        Future<Integer> first = threads.submit(() -> together.submit(0));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
+        List<Future<Integer>> later = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            int item = i;
+            later.add(threads.submit(() -> together.submit(item)));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == item);
+        }
+        firstBatchMayEnd.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        for (Future<Integer> result : later) {
+            result.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(batchesRun).containsExactly(List.of(0), List.of(1, 2), List.of(3, 4), List.of(5));
+        assertThat(together.counts().largest()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedBatchFailsEachOfItsItemsWithTheBatchSizeAndTheNextBatchRunsAsUsual() throws Exception {
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(32, items -> {
+            batchesRun.add(List.copyOf(items));
+            if (batchesRun.size() == 1) {
+                firstBatchMayEnd.await(10, TimeUnit.SECONDS);
+                return items;
+            }
+            if (items.contains(13)) {
+                throw new IllegalStateException("13 is poison");
+            }
+            return items;
+        });
+        Future<Integer> first = threads.submit(() -> together.submit(0));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
+        Future<Integer> poisoned = threads.submit(() -> together.submit(13));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == 1);
+        Future<Integer> beside = threads.submit(() -> together.submit(7));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == 2);
+        firstBatchMayEnd.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(0);
+        for (Future<Integer> failed : List.of(poisoned, beside)) {
+            assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(GroupCommit.BatchFailed.class)
+                    .satisfies(e -> assertThat(((GroupCommit.BatchFailed) e).batchSize()).isEqualTo(2))
+                    .hasRootCauseMessage("13 is poison");
+        }
+        assertThat(together.submit(8)).isEqualTo(8);
+        assertThat(batchesRun).containsExactly(List.of(0), List.of(13, 7), List.of(8));
+    }
+
+    @Test
+    void aBatchThatAnswersTheWrongNumberOfResultsFailsItsItems() {
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(4, items -> List.of());
+        assertThatThrownBy(() -> together.submit(1)).isInstanceOf(GroupCommit.BatchFailed.class)
+                .hasMessageContaining("0 results for a batch of 1");
+    }
+}
