@@ -3,18 +3,20 @@ package dev.cqrs.orders.readmodel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit for work that arrives on several threads at once (the broker's concurrent
  * deliveries): each thread {@link #submit}s its item and waits for its result; whichever thread
- * finds no batch running becomes the leader, takes every item waiting (up to {@code maxBatch}, in
- * arrival order) and runs them as one batch, in one transaction of the caller's {@link Batch}. No
- * thread of its own and no lingering: an item that arrives alone runs alone, at once, on its own
- * thread; items that arrive while a batch runs wait for it and then go together. So the batches
- * grow with the load, and an idle system pays nothing for them.
+ * finds a lane free (at most {@code lanes} batches run at once) leads the next batch: it takes
+ * every item waiting (up to {@code maxBatch}, in arrival order) and runs them as one, in one
+ * transaction of the caller's {@link Batch}. No thread of its own and no lingering: an item that
+ * arrives when a lane is free runs at once, on its own thread; items that arrive while every lane
+ * is busy wait for one and then go together. So the batches grow with the load, and an idle
+ * system pays nothing for them. An owner whose item another lane took may lead a batch of later
+ * items meanwhile.
  *
  * <p>A batch that fails fails each of its items with {@link BatchFailed}: its owner decides what
  * to do with it alone (the intake runs it again by itself, so that a failure stays the failure of
@@ -52,8 +54,8 @@ final class GroupCommit<T, R> {
 
     private static final class Waiting<T, R> {
         final T item;
-        // Written by the leader before it releases the lock, read by the owner after it took the
-        // lock (or through the volatile flag): the lock's release and acquisition order them.
+        // Written by the leader before it sets the volatile flag, read by the owner after it saw the
+        // flag set: the flag orders them.
         volatile boolean done;
         R result;
         BatchFailed failure;
@@ -65,16 +67,17 @@ final class GroupCommit<T, R> {
 
     private final Batch<T, R> batch;
     private final int maxBatch;
-    private final ReentrantLock leader = new ReentrantLock();
+    private final Semaphore lanes;
     private final ConcurrentLinkedQueue<Waiting<T, R>> queue = new ConcurrentLinkedQueue<>();
     private final LongAdder batches = new LongAdder();
     private final LongAdder items = new LongAdder();
     private final AtomicInteger largest = new AtomicInteger();
 
-    GroupCommit(int maxBatch, Batch<T, R> batch) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be at least 1: " + maxBatch);
+    GroupCommit(int lanes, int maxBatch, Batch<T, R> batch) {
+        if (lanes < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("lanes and maxBatch must be at least 1: " + lanes + ", " + maxBatch);
         }
+        this.lanes = new Semaphore(lanes);
         this.maxBatch = maxBatch;
         this.batch = batch;
     }
@@ -84,13 +87,13 @@ final class GroupCommit<T, R> {
         Waiting<T, R> mine = new Waiting<>(item);
         queue.add(mine);
         while (!mine.done) {
-            leader.lock();
+            lanes.acquireUninterruptibly();
             try {
                 if (!mine.done) {
                     runNext();
                 }
             } finally {
-                leader.unlock();
+                lanes.release();
             }
         }
         if (mine.failure != null) {
@@ -99,7 +102,7 @@ final class GroupCommit<T, R> {
         return mine.result;
     }
 
-    /** Under the leader's lock: the items waiting, oldest first, as one batch. */
+    /** In a lane: the items waiting, oldest first, as one batch. */
     private void runNext() {
         List<Waiting<T, R>> taken = new ArrayList<>();
         Waiting<T, R> next;

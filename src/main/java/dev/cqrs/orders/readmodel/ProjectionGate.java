@@ -7,9 +7,11 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +56,9 @@ public class ProjectionGate {
     // job, an admin's replay). Transaction-scoped: released by the commit or rollback.
     // Shared: a rebuild's swap takes it exclusive (ProjectionRebuilds), pausing every projection.
     private static final String LOCK = "SELECT " + ProjectionRebuilds.SHARED_LOCK + ", pg_advisory_xact_lock(?)";
+    // The same for several aggregates, in the order of the array (the caller sorts it).
+    private static final String LOCK_ALL = "SELECT " + ProjectionRebuilds.SHARED_LOCK + ", pg_advisory_xact_lock(k)"
+            + " FROM unnest(?::bigint[]) WITH ORDINALITY AS a (k, n) ORDER BY n";
 
     // The version each projection reading the aggregate's type in sequence holds, then the parked store.
     private static final String GATE = """
@@ -86,8 +91,11 @@ public class ProjectionGate {
     /**
      * Events from the broker's concurrent deliveries, each judged and applied as {@link #receive}
      * would, all in one read_db transaction: one commit (and one write-ahead log flush) for the
-     * lot. Taken in the order of their aggregates' lock keys (an aggregate's own events keep their
-     * order), so that two such transactions never wait on each other's aggregate locks in a cycle.
+     * lot, their aggregates locked in one statement, and the projections' kept writes written in
+     * one statement at the end ({@link JdbcViews}; before an event whose aggregate an earlier one of
+     * the batch had, they are written first, so that its gate sees them). The locks are taken in
+     * the order of their keys, and the events applied in that order (an aggregate's own events keep
+     * theirs), so that two such transactions never wait on each other's aggregate locks in a cycle.
      * If any of them fails, none is applied: the caller takes them one by one.
      */
     public List<Outcome> receiveAll(List<EventEnvelope> events) {
@@ -101,10 +109,25 @@ public class ProjectionGate {
         Arrays.sort(order, Comparator.comparingLong(i -> lockKey(events.get(i).aggregateId())));
         try {
             return Jdbc.inTransaction(readDb, connection -> {
+                Long[] keys = new Long[order.length];
+                for (int i = 0; i < order.length; i++) {
+                    keys[i] = lockKey(events.get(order[i]).aggregateId());
+                }
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_ALL)) {
+                    lock.setArray(1, connection.createArrayOf("int8", keys));
+                    lock.executeQuery().close();
+                }
+                JdbcViews views = new JdbcViews(connection);
+                Set<UUID> seen = new HashSet<>();
                 Outcome[] outcomes = new Outcome[order.length];
                 for (int i : order) {
-                    outcomes[i] = receive(connection, events.get(i));
+                    EventEnvelope event = events.get(i);
+                    if (!seen.add(event.aggregateId())) {
+                        views.flush();
+                    }
+                    outcomes[i] = judgeAndApply(connection, event, views);
                 }
+                views.flush();
                 return List.of(outcomes);
             });
         } catch (SQLException e) {
@@ -114,6 +137,14 @@ public class ProjectionGate {
 
     private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
         lock(connection, event.aggregateId());
+        JdbcViews views = new JdbcViews(connection);
+        Outcome outcome = judgeAndApply(connection, event, views);
+        views.flush();
+        return outcome;
+    }
+
+    /** The gate's verdict on an event of a locked aggregate, and the event applied to {@code views} if due. */
+    private Outcome judgeAndApply(Connection connection, EventEnvelope event, JdbcViews views) throws SQLException {
         Projections.Readers readers = projections.readers(event.aggregateType());
         int count = readers.sequenced().size();
         Object[] gate = Jdbc.query(connection, gateSql(event.aggregateType(), readers), Projections.ids(event.aggregateId(), count + 2))
@@ -139,7 +170,7 @@ public class ProjectionGate {
             case APPLY -> {
             }
         }
-        apply(connection, event, readers, skipping(held));
+        apply(views, event, readers, skipping(held));
         return waiting ? Outcome.APPLIED_WITH_WAITING : Outcome.APPLIED;
     }
 
@@ -221,28 +252,28 @@ public class ProjectionGate {
             default -> {
             }
         }
-        apply(connection, event, readers, skipping(held));
+        JdbcViews views = new JdbcViews(connection);
+        apply(views, event, readers, skipping(held));
+        views.flush();
         parked.remove(connection, event.eventId());
         return Step.APPLIED;
     }
 
     /**
      * The event, through every projection that reads it but those {@code holding} it already, on the
-     * transaction's connection.
+     * transaction's views (the caller flushes them).
      */
-    private void apply(Connection connection, EventEnvelope event, Projections.Readers readers, Set<Projection> holding)
+    private void apply(JdbcViews views, EventEnvelope event, Projections.Readers readers, Set<Projection> holding)
             throws SQLException {
         if (readers.all().isEmpty()) {
             LOG.fine(() -> "no projection reads " + event.aggregateType() + " events");
             return;
         }
-        JdbcViews views = new JdbcViews(connection);
         for (Projection projection : readers.all()) {
             if (!holding.contains(projection)) {
                 projection.apply(event, views);
             }
         }
-        views.flush();
     }
 
     static void lock(Connection connection, UUID aggregateId) throws SQLException {

@@ -27,7 +27,9 @@ public class ProjectionIntake {
 
     private static final Logger LOG = Logger.getLogger(ProjectionIntake.class.getName());
     private static final long UNREACHABLE_PAUSE_MILLIS = 1000;
-    // The most deliveries one read_db transaction takes (at most the consumers' sessions wait at once).
+    // Transactions of the broker's deliveries at once (each holds a read_db connection), and the most
+    // deliveries one takes (no more than the consumers' sessions can wait at once).
+    private static final int LANES = 4;
     private static final int MAX_BATCH = 32;
 
     // What became of the broker's deliveries on this instance since it started (GET /admin/projections/deliveries).
@@ -51,7 +53,7 @@ public class ProjectionIntake {
 
     @PostConstruct
     void batches() {
-        together = new GroupCommit<>(MAX_BATCH, gate::receiveAll);
+        together = new GroupCommit<>(LANES, MAX_BATCH, gate::receiveAll);
     }
 
     /** What a catch-up did: how many events it applied, and the failure that stopped it, if any. */

@@ -31,7 +31,7 @@ class GroupCommitTest {
 
     /** Each item's result is its double; the first batch waits for the latch (so that others queue up behind it). */
     private GroupCommit<Integer, Integer> doubling(int maxBatch) {
-        return new GroupCommit<>(maxBatch, items -> {
+        return new GroupCommit<>(1, maxBatch, items -> {
             batchesRun.add(List.copyOf(items));
             if (batchesRun.size() == 1) {
                 firstBatchMayEnd.await(10, TimeUnit.SECONDS);
@@ -42,7 +42,7 @@ class GroupCommitTest {
 
     @Test
     void anItemAloneRunsAloneOnItsOwnThread() throws Exception {
-        GroupCommit<Integer, Integer> together = new GroupCommit<>(8, items -> {
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(1, 8, items -> {
             batchesRun.add(List.copyOf(items));
             return items.stream().map(i -> i + 100).toList();
         });
@@ -94,8 +94,35 @@ class GroupCommitTest {
     }
 
     @Test
+    void asManyBatchesRunAtOnceAsThereAreLanesAndTheRestWait() throws Exception {
+        CountDownLatch batchesMayEnd = new CountDownLatch(1);
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(2, 32, items -> {
+            batchesRun.add(List.copyOf(items));
+            if (items.get(0) < 2) {
+                batchesMayEnd.await(10, TimeUnit.SECONDS);
+            }
+            return items;
+        });
+        Future<Integer> first = threads.submit(() -> together.submit(0));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
+        Future<Integer> second = threads.submit(() -> together.submit(1));
+        // The second lane takes it while the first batch still runs.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 2);
+        Future<Integer> third = threads.submit(() -> together.submit(2));
+        Future<Integer> fourth = threads.submit(() -> together.submit(3));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == 2);
+        assertThat(batchesRun).as("no third batch while both lanes are busy").hasSize(2);
+        batchesMayEnd.countDown();
+        for (Future<Integer> result : List.of(first, second, third, fourth)) {
+            result.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(batchesRun).hasSize(3).startsWith(List.of(0), List.of(1));
+        assertThat(batchesRun.get(2)).as("the items that waited, together").containsExactlyInAnyOrder(2, 3);
+    }
+
+    @Test
     void aFailedBatchFailsEachOfItsItemsWithTheBatchSizeAndTheNextBatchRunsAsUsual() throws Exception {
-        GroupCommit<Integer, Integer> together = new GroupCommit<>(32, items -> {
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(1, 32, items -> {
             batchesRun.add(List.copyOf(items));
             if (batchesRun.size() == 1) {
                 firstBatchMayEnd.await(10, TimeUnit.SECONDS);
@@ -126,7 +153,7 @@ class GroupCommitTest {
 
     @Test
     void aBatchThatAnswersTheWrongNumberOfResultsFailsItsItems() {
-        GroupCommit<Integer, Integer> together = new GroupCommit<>(4, items -> List.of());
+        GroupCommit<Integer, Integer> together = new GroupCommit<>(1, 4, items -> List.of());
         assertThatThrownBy(() -> together.submit(1)).isInstanceOf(GroupCommit.BatchFailed.class)
                 .hasMessageContaining("0 results for a batch of 1");
     }
