@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Group commit for work that arrives on several threads at once (the broker's concurrent
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * transaction of the caller's {@link Batch}. No thread of its own and no lingering: an item that
  * arrives when a lane is free runs at once, on its own thread; items that arrive while every lane
  * is busy wait for one and then go together. So the batches grow with the load, and an idle
- * system pays nothing for them. An owner whose item another lane took may lead a batch of later
- * items meanwhile.
+ * system pays nothing for them. Owners whose items wait park (no spinning): the owner of the
+ * oldest is woken to lead when a lane frees, the others when their batch is done.
  *
  * <p>A batch that fails fails each of its items with {@link BatchFailed}: its owner decides what
  * to do with it alone (the intake runs it again by itself, so that a failure stays the failure of
@@ -54,6 +55,9 @@ final class GroupCommit<T, R> {
 
     private static final class Waiting<T, R> {
         final T item;
+        final Thread owner = Thread.currentThread();
+        // Set by the leader that takes the item into its batch: the owner then only waits.
+        volatile boolean taken;
         // Written by the leader before it sets the volatile flag, read by the owner after it saw the
         // flag set: the flag orders them.
         volatile boolean done;
@@ -82,18 +86,25 @@ final class GroupCommit<T, R> {
         this.batch = batch;
     }
 
-    /** Runs {@code item} in the next batch (led by this thread or another) and answers its result. */
+    /**
+     * Runs {@code item} in the next batch (led by this thread or another) and answers its result.
+     * The thread leads a batch when a lane is free and its item is still waiting; otherwise it
+     * parks until its item is done, or until a lane frees while its item is first in line.
+     */
     R submit(T item) throws BatchFailed {
         Waiting<T, R> mine = new Waiting<>(item);
         queue.add(mine);
         while (!mine.done) {
-            lanes.acquireUninterruptibly();
-            try {
-                if (!mine.done) {
+            if (!mine.taken && lanes.tryAcquire()) {
+                try {
                     runNext();
+                } finally {
+                    lanes.release();
+                    wakeFirstInLine();
                 }
-            } finally {
-                lanes.release();
+            } else {
+                // Woken when its item is done, or when a lane frees while it is first in line.
+                LockSupport.park(this);
             }
         }
         if (mine.failure != null) {
@@ -102,11 +113,20 @@ final class GroupCommit<T, R> {
         return mine.result;
     }
 
+    /** After a lane freed: the owner of the oldest item waiting leads the next batch. */
+    private void wakeFirstInLine() {
+        Waiting<T, R> first = queue.peek();
+        if (first != null) {
+            LockSupport.unpark(first.owner);
+        }
+    }
+
     /** In a lane: the items waiting, oldest first, as one batch. */
     private void runNext() {
         List<Waiting<T, R>> taken = new ArrayList<>();
         Waiting<T, R> next;
         while (taken.size() < maxBatch && (next = queue.poll()) != null) {
+            next.taken = true;
             taken.add(next);
         }
         if (taken.isEmpty()) {
@@ -134,7 +154,12 @@ final class GroupCommit<T, R> {
             batches.increment();
             items.add(taken.size());
             largest.accumulateAndGet(taken.size(), Math::max);
-            taken.forEach(waiting -> waiting.done = true);
+            for (Waiting<T, R> waiting : taken) {
+                waiting.done = true;
+                if (waiting.owner != Thread.currentThread()) {
+                    LockSupport.unpark(waiting.owner);
+                }
+            }
         }
     }
 

@@ -111,7 +111,8 @@ public class ProjectionIntake {
      * applied}, {@code duplicates_ignored} (the projections held the event already), {@code waiting}
      * (parked behind a gap or a failed predecessor), {@code failed} (parked for a retry); and the
      * read_db transactions they were applied in together ({@code transactions}, the most events in
-     * one: {@code largest_transaction}), not counting those run again alone after their batch failed.
+     * one: {@code largest_transaction}), not counting those run again alone after their batch failed;
+     * {@code queued}: deliveries waiting now for a transaction to take them.
      */
     public Map<String, Long> deliveries() {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -123,6 +124,7 @@ public class ProjectionIntake {
         GroupCommit.Counts batches = together.counts();
         counts.put("transactions", batches.batches());
         counts.put("largest_transaction", (long) batches.largest());
+        counts.put("queued", (long) together.waiting());
         return counts;
     }
 

@@ -501,6 +501,59 @@ class ProjectionsIT {
         awaitRebuilt("product_views", started);
     }
 
+    // --- deliveries applied together ------------------------------------------------------------
+
+    /**
+     * Deliveries that arrive while every transaction lane of the read side is busy wait and then go
+     * together, in one read_db transaction, and each reaches its view. The test holds, exclusive,
+     * the lock every projection transaction takes shared (a rebuild's swap takes it so), places
+     * orders, waits until deliveries queue behind the blocked lanes, and lets go.
+     */
+    @Test
+    void deliveriesThatArriveWhileTheReadSideIsBusyShareATransactionAndEachReachesItsView() throws Exception {
+        String product = system.createProduct("Batch tea", "3.00");
+        String user = system.registerUser("batch-" + UUID.randomUUID() + "@example.com");
+        system.awaitView("users/" + user, view -> true);
+        awaitCaughtUp();
+        JsonObject before = deliveries();
+        List<String> orders = new ArrayList<>();
+        try (Connection read = TestDatabases.read()) {
+            read.setAutoCommit(false);
+            try (PreparedStatement lock = read.prepareStatement("SELECT pg_advisory_xact_lock(1, 1)")) {
+                lock.executeQuery().close();
+            }
+            for (int quantity = 1; quantity <= 12; quantity++) {
+                orders.add(system.placeOrder(user, product, quantity));
+            }
+            await("deliveries queued behind the blocked transactions").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> deliveries().getJsonNumber("queued").longValue() >= 2);
+            read.rollback();
+        }
+        for (int i = 0; i < orders.size(); i++) {
+            int quantity = i + 1;
+            system.awaitView("orders/" + orders.get(i), view -> view.getInt("quantity") == quantity
+                    && view.getJsonNumber("total_price").bigDecimalValue().compareTo(new BigDecimal("3.00").multiply(
+                            BigDecimal.valueOf(quantity))) == 0);
+        }
+        JsonObject after = deliveries();
+        long applied = count(after, before, "applied");
+        long transactions = count(after, before, "transactions");
+        assertTrue(after.getJsonNumber("largest_transaction").longValue() >= 2, "a transaction of several: " + after);
+        assertTrue(applied >= orders.size() && transactions < applied,
+                applied + " deliveries applied in " + transactions + " transactions: " + before + " -> " + after);
+        assertEquals(0, count(after, before, "failed"), after.toString());
+    }
+
+    private JsonObject deliveries() {
+        OrderSystem.Answer answer = system.get("admin/projections/deliveries");
+        assertEquals(200, answer.status(), answer.body());
+        return answer.json();
+    }
+
+    private static long count(JsonObject after, JsonObject before, String name) {
+        return after.getJsonNumber(name).longValue() - before.getJsonNumber(name).longValue();
+    }
+
     // --- lag, readiness, the read-only role ----------------------------------------------------
 
     @Test

@@ -604,7 +604,8 @@ class SecurityIT {
     /** This instance's delivery counts: each outcome a count, and events of the matrix's own commands applied. */
     private void deliveriesAnswered(Who who, Request request, OrderSystem.Answer answer) {
         JsonObject counts = answer.json();
-        assertEquals(List.of("applied", "duplicates_ignored", "waiting", "failed", "transactions", "largest_transaction"),
+        assertEquals(List.of("applied", "duplicates_ignored", "waiting", "failed", "transactions", "largest_transaction",
+                        "queued"),
                 List.copyOf(counts.keySet()),
                 "the counts of GET /admin/projections/deliveries");
         assertTrue(counts.getJsonNumber("applied").longValue() > 0, "events applied on this instance: " + counts);
