@@ -32,9 +32,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Aggregates are queued right after a command commits ({@link #relaySoon}) and by the periodic
  * {@link #sweep} (what a crash, an outage or a restart left behind). One relay thread per
- * application instance takes them in batches: it locks their outbox rows in (aggregate, sequence)
- * order, sends the events in one JMS transaction, and deletes the rows only after the broker has
- * durably accepted them. Another instance relaying the same aggregate waits on those row locks and
+ * application instance takes them in batches: in one statement it locks their outbox rows in
+ * (aggregate, sequence) order and deletes them, sends the events in one JMS transaction, and
+ * commits the delete only after the broker has durably accepted them. Another instance relaying the same aggregate waits on those row locks and
  * then finds only what is left, so an aggregate's events leave in sequence. A crash between the
  * broker's acknowledgement and the delete sends them again: Artemis drops the copies by their
  * duplicate id, and projections ignore what they have already applied.
@@ -46,18 +46,23 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
 
+    // Locks the aggregates' outbox rows in (aggregate, sequence) order and deletes them, answering
+    // their events, in one statement. The delete is part of the relay's transaction, which commits
+    // only after the broker has taken the events: if sending fails it rolls back and the rows are
+    // there again; another instance's relay waits on the row locks and then finds only what is left.
     private static final String CLAIM = """
-            SELECT %s, o.resend_id
-            FROM outbox o
-            JOIN events e ON e.aggregate_id = o.aggregate_id AND e.sequence = o.sequence
-            WHERE o.aggregate_id = ANY (?)
-            ORDER BY o.aggregate_id, o.sequence
-            FOR UPDATE OF o""".formatted(EventEnvelope.COLUMNS);
-
-    private static final String RELEASE = """
-            DELETE FROM outbox o
-            USING unnest(?::uuid[], ?::int[]) AS sent (aggregate_id, sequence)
-            WHERE o.aggregate_id = sent.aggregate_id AND o.sequence = sent.sequence""";
+            WITH claimed AS (
+                SELECT aggregate_id, sequence, resend_id FROM outbox
+                WHERE aggregate_id = ANY (?)
+                ORDER BY aggregate_id, sequence
+                FOR UPDATE),
+            released AS (
+                DELETE FROM outbox o USING claimed c
+                WHERE o.aggregate_id = c.aggregate_id AND o.sequence = c.sequence)
+            SELECT %s, c.resend_id
+            FROM claimed c
+            JOIN events e ON e.aggregate_id = c.aggregate_id AND e.sequence = c.sequence
+            ORDER BY c.aggregate_id, c.sequence""".formatted(EventEnvelope.COLUMNS);
 
     private static final String STALE = """
             SELECT aggregate_id FROM outbox
@@ -194,10 +199,10 @@ public class OutboxRelay {
     int relay(List<UUID> aggregateIds) throws SQLException, EventPublishingException {
         return Jdbc.<Integer, EventPublishingException>inTransaction(writeDb, connection -> {
             Map<UUID, UUID> resendIds = new HashMap<>();
+            // Claimed and deleted; committed after the broker took them (rolled back if it did not).
             List<EventEnvelope> events = claim(connection, aggregateIds, resendIds);
             if (!events.isEmpty()) {
                 publisher.publish(events, resendIds);
-                release(connection, events);
             }
             return events.size();
         });
@@ -219,13 +224,5 @@ public class OutboxRelay {
             }
         }
         return events;
-    }
-
-    private static void release(Connection connection, List<EventEnvelope> events) throws SQLException {
-        try (PreparedStatement release = connection.prepareStatement(RELEASE)) {
-            release.setArray(1, connection.createArrayOf("uuid", events.stream().map(EventEnvelope::aggregateId).toArray()));
-            release.setArray(2, connection.createArrayOf("int4", events.stream().map(EventEnvelope::sequence).toArray()));
-            release.executeUpdate();
-        }
     }
 }

@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,8 +68,16 @@ public class ProjectionGate {
                    EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state <> 'waiting'),
                    EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = ? AND state = 'waiting')""";
 
-    // GATE for each aggregate type, made at its first event.
+    // GATE for the aggregates of one type in a batch: a row each, the aggregate's id first.
+    private static final String GATE_ALL = """
+            SELECT a.id::text, %s
+                   EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = a.id AND state <> 'waiting'),
+                   EXISTS (SELECT 1 FROM parked_events WHERE aggregate_id = a.id AND state = 'waiting')
+            FROM unnest(?::uuid[]) AS a (id)""";
+
+    // GATE and GATE_ALL for each aggregate type, made at its first event.
     private final Map<String, String> gateSql = new ConcurrentHashMap<>();
+    private final Map<String, String> gateAllSql = new ConcurrentHashMap<>();
 
     @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
@@ -117,15 +127,19 @@ public class ProjectionGate {
                     lock.setArray(1, connection.createArrayOf("int8", keys));
                     lock.executeQuery().close();
                 }
+                Map<UUID, Object[]> gates = gates(connection, events);
                 JdbcViews views = new JdbcViews(connection);
                 Set<UUID> seen = new HashSet<>();
                 Outcome[] outcomes = new Outcome[order.length];
                 for (int i : order) {
                     EventEnvelope event = events.get(i);
+                    Object[] gate = gates.get(event.aggregateId());
                     if (!seen.add(event.aggregateId())) {
+                        // An earlier event of the batch changed what the gate read: read it again.
                         views.flush();
+                        gate = null;
                     }
-                    outcomes[i] = judgeAndApply(connection, event, views);
+                    outcomes[i] = judgeAndApply(connection, event, views, gate);
                 }
                 views.flush();
                 return List.of(outcomes);
@@ -138,17 +152,44 @@ public class ProjectionGate {
     private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
         lock(connection, event.aggregateId());
         JdbcViews views = new JdbcViews(connection);
-        Outcome outcome = judgeAndApply(connection, event, views);
+        Outcome outcome = judgeAndApply(connection, event, views, null);
         views.flush();
         return outcome;
     }
 
-    /** The gate's verdict on an event of a locked aggregate, and the event applied to {@code views} if due. */
-    private Outcome judgeAndApply(Connection connection, EventEnvelope event, JdbcViews views) throws SQLException {
+    /**
+     * The gate's rows of a batch's aggregates, read after their locks were taken: one statement per
+     * aggregate type, each row what {@link #GATE} reads for one aggregate.
+     */
+    private Map<UUID, Object[]> gates(Connection connection, List<EventEnvelope> events) throws SQLException {
+        Map<String, Set<UUID>> byType = new HashMap<>();
+        for (EventEnvelope event : events) {
+            byType.computeIfAbsent(event.aggregateType(), type -> new LinkedHashSet<>()).add(event.aggregateId());
+        }
+        Map<UUID, Object[]> gates = new HashMap<>();
+        for (Map.Entry<String, Set<UUID>> type : byType.entrySet()) {
+            Projections.Readers readers = projections.readers(type.getKey());
+            String sql = gateAllSql.computeIfAbsent(type.getKey(), t -> GATE_ALL.formatted(
+                    readers.versionColumnsOfA().isEmpty() ? "" : readers.versionColumnsOfA() + ","));
+            for (Object[] row : Jdbc.query(connection, sql, connection.createArrayOf("uuid", type.getValue().toArray()))) {
+                gates.put(UUID.fromString((String) row[0]), Arrays.copyOfRange(row, 1, row.length));
+            }
+        }
+        return gates;
+    }
+
+    /**
+     * The gate's verdict on an event of a locked aggregate, and the event applied to {@code views} if
+     * due; {@code gate}: the gate's row if read already ({@link #gates}), or {@code null}.
+     */
+    private Outcome judgeAndApply(Connection connection, EventEnvelope event, JdbcViews views, Object[] gate)
+            throws SQLException {
         Projections.Readers readers = projections.readers(event.aggregateType());
         int count = readers.sequenced().size();
-        Object[] gate = Jdbc.query(connection, gateSql(event.aggregateType(), readers), Projections.ids(event.aggregateId(), count + 2))
-                .get(0);
+        if (gate == null) {
+            gate = Jdbc.query(connection, gateSql(event.aggregateType(), readers),
+                    Projections.ids(event.aggregateId(), count + 2)).get(0);
+        }
         boolean parkedAhead = (Boolean) gate[count];
         boolean waiting = (Boolean) gate[count + 1];
         // Each projection that reads the type in sequence holds its own version: usually all the

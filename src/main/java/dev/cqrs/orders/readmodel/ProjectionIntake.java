@@ -29,7 +29,7 @@ public class ProjectionIntake {
     private static final long UNREACHABLE_PAUSE_MILLIS = 1000;
     // Transactions of the broker's deliveries at once (each holds a read_db connection), and the most
     // deliveries one takes (no more than the consumers' sessions can wait at once).
-    private static final int LANES = 4;
+    private static final int LANES = 2;
     private static final int MAX_BATCH = 32;
 
     // What became of the broker's deliveries on this instance since it started (GET /admin/projections/deliveries).

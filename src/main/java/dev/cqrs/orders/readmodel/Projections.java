@@ -97,19 +97,25 @@ public class Projections {
     /**
      * The projections that read one aggregate type's events, in order, and those of them that read
      * them in sequence, with the SQL select list of the version each of those holds of an
-     * aggregate ({@code versionColumns}: one column and one parameter, the aggregate's id, each).
+     * aggregate ({@code versionColumns}: one column and one parameter, the aggregate's id, each;
+     * {@code versionColumnsOfA}: the same for the id in a column {@code a.id}, no parameter).
      * Made once, at start: the gate asks for it with every event.
      */
-    public record Readers(List<Projection> all, List<Projection> sequenced, String versionColumns) {
+    public record Readers(List<Projection> all, List<Projection> sequenced, String versionColumns,
+                          String versionColumnsOfA) {
 
-        static final Readers NONE = new Readers(List.of(), List.of(), "");
+        static final Readers NONE = new Readers(List.of(), List.of(), "", "");
 
         static Readers of(String aggregateType, List<Projection> all) {
             List<Projection> sequenced = all.stream().filter(p -> p.inSequence(aggregateType)).toList();
-            String columns = sequenced.stream().map(p -> p.versions().get(aggregateType))
-                    .map(t -> "(SELECT version FROM " + t.name() + " WHERE " + t.key() + " = ?)")
+            return new Readers(all, sequenced, versionColumns(aggregateType, sequenced, "?"),
+                    versionColumns(aggregateType, sequenced, "a.id"));
+        }
+
+        private static String versionColumns(String aggregateType, List<Projection> sequenced, String id) {
+            return sequenced.stream().map(p -> p.versions().get(aggregateType))
+                    .map(t -> "(SELECT version FROM " + t.name() + " WHERE " + t.key() + " = " + id + ")")
                     .collect(Collectors.joining(", "));
-            return new Readers(all, sequenced, columns);
         }
 
         /**
