@@ -1,6 +1,7 @@
 package dev.cqrs.orders.readmodel;
 
 import dev.cqrs.orders.eventstore.EventEnvelope;
+import dev.cqrs.orders.platform.persistence.SqlStates;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,6 +49,11 @@ public class ProjectionIntake {
     @Inject
     ParkedEvents parked;
 
+    // A transaction of deliveries locks the rows of several aggregates, so it can meet a rename or an
+    // e-mail change (which locks many views) in a deadlock; PostgreSQL rolls one back. That is no
+    // failure of the event: it is run again at once, up to this many times, before it is parked.
+    private static final int CONFLICT_ATTEMPTS = 3;
+
     // Deliveries that arrive while others are being applied share their read_db transaction.
     private GroupCommit<EventEnvelope, ProjectionGate.Outcome> together;
 
@@ -83,16 +89,16 @@ public class ProjectionIntake {
 
     /**
      * An event whose batch failed, applied by itself: the batch's failure was this event's own
-     * (a batch of one) or is found again by itself (or not: another event of the batch caused it).
-     * Parks it if it fails; {@code null} then.
+     * (a batch of one) or is found again by itself (or not: another event of the batch caused it);
+     * a deadlock is run again. Parks it if it fails; {@code null} then.
      */
     private ProjectionGate.Outcome alone(EventEnvelope event, GroupCommit.BatchFailed batchFailed) {
         try {
-            if (batchFailed.batchSize() == 1) {
+            if (batchFailed.batchSize() == 1 && !SqlStates.isTransientConflict(batchFailed.getCause())) {
                 throw batchFailed.getCause() instanceof RuntimeException e ? e
                         : new IllegalStateException(batchFailed.getCause().getMessage(), batchFailed.getCause());
             }
-            return gate.receive(event);
+            return receiveAlone(event);
         } catch (RuntimeException e) {
             try {
                 parked.recordFailure(event, e);
@@ -103,6 +109,20 @@ public class ProjectionIntake {
                 throw e;
             }
             return null;
+        }
+    }
+
+    /** {@link ProjectionGate#receive}, run again when PostgreSQL broke a deadlock by rolling it back. */
+    private ProjectionGate.Outcome receiveAlone(EventEnvelope event) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return gate.receive(event);
+            } catch (RuntimeException e) {
+                if (attempt >= CONFLICT_ATTEMPTS || !SqlStates.isTransientConflict(e)) {
+                    throw e;
+                }
+                LOG.fine(() -> event.type() + " " + event.eventId() + " met a deadlock; running it again");
+            }
         }
     }
 

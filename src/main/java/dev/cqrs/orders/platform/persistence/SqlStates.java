@@ -15,6 +15,15 @@ public final class SqlStates {
     }
 
     /**
+     * Whether PostgreSQL rolled the transaction back to break a deadlock (40P01) or a serialization
+     * conflict (40001): the same work, run again at once, succeeds (the other transaction went on).
+     */
+    public static boolean isTransientConflict(Throwable e) {
+        String state = sqlState(e);
+        return "40P01".equals(state) || "40001".equals(state);
+    }
+
+    /**
      * Whether {@code e} says that a database could not be reached or went away (connection refused
      * or broken, server shutting down or starting, no connection left in the pool), as opposed to
      * a statement that failed: the same work succeeds later, unchanged.
