@@ -52,22 +52,29 @@ class GroupCommitTest {
         assertThat(together.counts()).isEqualTo(new GroupCommit.Counts(2, 2, 1));
     }
 
+    /**
+     * Item 0 starts the first batch (which waits for the latch); items 1..count then arrive one at a
+     * time, so that their order is known. Answers their futures, item 0's first.
+     */
+    private List<Future<Integer>> queuedBehindTheFirstBatch(GroupCommit<Integer, Integer> together, int count) {
+        List<Future<Integer>> results = new ArrayList<>();
+        results.add(threads.submit(() -> together.submit(0)));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
+        for (int i = 1; i <= count; i++) {
+            int item = i;
+            results.add(threads.submit(() -> together.submit(item)));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == item);
+        }
+        return results;
+    }
+
     @Test
     void itemsThatArriveWhileABatchRunsGoTogetherInArrivalOrderEachWithItsOwnResult() throws Exception {
         GroupCommit<Integer, Integer> together = doubling(32);
-        Future<Integer> first = threads.submit(() -> together.submit(0));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
-        List<Future<Integer>> later = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            int item = i;
-            later.add(threads.submit(() -> together.submit(item)));
-            // One at a time, so that the arrival order is known.
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == item);
-        }
+        List<Future<Integer>> results = queuedBehindTheFirstBatch(together, 5);
         firstBatchMayEnd.countDown();
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(0);
-        for (int i = 1; i <= 5; i++) {
-            assertThat(later.get(i - 1).get(10, TimeUnit.SECONDS)).as("the result of item " + i).isEqualTo(2 * i);
+        for (int i = 0; i <= 5; i++) {
+            assertThat(results.get(i).get(10, TimeUnit.SECONDS)).as("the result of item " + i).isEqualTo(2 * i);
         }
         assertThat(batchesRun).containsExactly(List.of(0), List.of(1, 2, 3, 4, 5));
         assertThat(together.counts()).isEqualTo(new GroupCommit.Counts(2, 6, 5));
@@ -76,17 +83,9 @@ class GroupCommitTest {
     @Test
     void noBatchTakesMoreThanItsBound() throws Exception {
         GroupCommit<Integer, Integer> together = doubling(2);
-        Future<Integer> first = threads.submit(() -> together.submit(0));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batchesRun.size() == 1);
-        List<Future<Integer>> later = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            int item = i;
-            later.add(threads.submit(() -> together.submit(item)));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == item);
-        }
+        List<Future<Integer>> results = queuedBehindTheFirstBatch(together, 5);
         firstBatchMayEnd.countDown();
-        first.get(10, TimeUnit.SECONDS);
-        for (Future<Integer> result : later) {
+        for (Future<Integer> result : results) {
             result.get(10, TimeUnit.SECONDS);
         }
         assertThat(batchesRun).containsExactly(List.of(0), List.of(1, 2), List.of(3, 4), List.of(5));
