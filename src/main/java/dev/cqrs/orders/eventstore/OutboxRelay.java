@@ -34,10 +34,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@link #sweep} (what a crash, an outage or a restart left behind). One relay thread per
  * application instance takes them in batches: in one statement it locks their outbox rows in
  * (aggregate, sequence) order and deletes them, sends the events in one JMS transaction, and
- * commits the delete only after the broker has durably accepted them. Another instance relaying the same aggregate waits on those row locks and
- * then finds only what is left, so an aggregate's events leave in sequence. A crash between the
- * broker's acknowledgement and the delete sends them again: Artemis drops the copies by their
- * duplicate id, and projections ignore what they have already applied.
+ * commits the delete only after the broker has durably accepted them. Another instance relaying
+ * the same aggregate waits on those row locks and then finds only what is left, so an aggregate's
+ * events leave in sequence. A crash between the broker's acknowledgement and the delete's commit
+ * sends them again: Artemis drops the copies by their duplicate id, and projections ignore what
+ * they have already applied.
  *
  * <p>No request thread ever waits for the broker: they only add to the queue.
  */

@@ -7,7 +7,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -112,21 +111,16 @@ public class ProjectionGate {
         if (events.size() == 1) {
             return List.of(receive(events.get(0)));
         }
+        long[] keyOf = events.stream().mapToLong(event -> lockKey(event.aggregateId())).toArray();
         Integer[] order = new Integer[events.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparingLong(i -> lockKey(events.get(i).aggregateId())));
+        Arrays.sort(order, Comparator.comparingLong(i -> keyOf[i]));
+        Long[] keys = Arrays.stream(order).map(i -> keyOf[i]).toArray(Long[]::new);
         try {
             return Jdbc.inTransaction(readDb, connection -> {
-                Long[] keys = new Long[order.length];
-                for (int i = 0; i < order.length; i++) {
-                    keys[i] = lockKey(events.get(order[i]).aggregateId());
-                }
-                try (PreparedStatement lock = connection.prepareStatement(LOCK_ALL)) {
-                    lock.setArray(1, connection.createArrayOf("int8", keys));
-                    lock.executeQuery().close();
-                }
+                Jdbc.query(connection, LOCK_ALL, connection.createArrayOf("int8", keys));
                 Map<UUID, Object[]> gates = gates(connection, events);
                 JdbcViews views = new JdbcViews(connection);
                 Set<UUID> seen = new HashSet<>();

@@ -32,6 +32,10 @@ public class ProjectionIntake {
     // deliveries one takes (no more than the consumers' sessions can wait at once).
     private static final int LANES = 2;
     private static final int MAX_BATCH = 32;
+    // A transaction of deliveries locks the rows of several aggregates, so it can meet a rename or an
+    // e-mail change (which locks many views) in a deadlock; PostgreSQL rolls one back. That is no
+    // failure of the event: it is run again at once, up to this many times, before it is parked.
+    private static final int CONFLICT_ATTEMPTS = 3;
 
     // What became of the broker's deliveries on this instance since it started (GET /admin/projections/deliveries).
     private final Map<ProjectionGate.Outcome, LongAdder> outcomes = new EnumMap<>(ProjectionGate.Outcome.class);
@@ -48,11 +52,6 @@ public class ProjectionIntake {
 
     @Inject
     ParkedEvents parked;
-
-    // A transaction of deliveries locks the rows of several aggregates, so it can meet a rename or an
-    // e-mail change (which locks many views) in a deadlock; PostgreSQL rolls one back. That is no
-    // failure of the event: it is run again at once, up to this many times, before it is parked.
-    private static final int CONFLICT_ATTEMPTS = 3;
 
     // Deliveries that arrive while others are being applied share their read_db transaction.
     private GroupCommit<EventEnvelope, ProjectionGate.Outcome> together;
