@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where events enter the read side: from the broker ({@link #deliver}), from the retry job and from
@@ -28,10 +29,10 @@ public class ProjectionIntake {
 
     private static final Logger LOG = Logger.getLogger(ProjectionIntake.class.getName());
     private static final long UNREACHABLE_PAUSE_MILLIS = 1000;
-    // Transactions of the broker's deliveries at once (each holds a read_db connection), and the most
-    // deliveries one takes (no more than the consumers' sessions can wait at once).
-    private static final int LANES = 2;
+    // The most deliveries one transaction takes (no more than the consumers' sessions can wait at once),
+    // and the most transactions of deliveries at once: the order events' consumer sessions (maxSession).
     private static final int MAX_BATCH = 32;
+    private static final int MAX_LANES = 8;
     // A transaction of deliveries locks the rows of several aggregates, so it can meet a rename or an
     // e-mail change (which locks many views) in a deadlock; PostgreSQL rolls one back. That is no
     // failure of the event: it is run again at once, up to this many times, before it is parked.
@@ -53,12 +54,23 @@ public class ProjectionIntake {
     @Inject
     ParkedEvents parked;
 
+    // Transactions of the broker's deliveries at once, each holding a read_db connection. Fewer lanes
+    // put more deliveries in each transaction under load (fewer commits per event); more let a
+    // delivery that arrives during a burst start sooner (docs/benchmarks.md, the lag's A/B).
+    @Inject
+    @ConfigProperty(name = "cqrs.projection.transaction-lanes", defaultValue = "2")
+    int lanes;
+
     // Deliveries that arrive while others are being applied share their read_db transaction.
     private GroupCommit<EventEnvelope, ProjectionGate.Outcome> together;
 
     @PostConstruct
     void batches() {
-        together = new GroupCommit<>(LANES, MAX_BATCH, gate::receiveAll);
+        if (lanes < 1 || lanes > MAX_LANES) {
+            throw new IllegalStateException("cqrs.projection.transaction-lanes must be 1 to " + MAX_LANES
+                    + " (at most the order events' consumer sessions): " + lanes);
+        }
+        together = new GroupCommit<>(lanes, MAX_BATCH, gate::receiveAll);
     }
 
     /** What a catch-up did: how many events it applied, and the failure that stopped it, if any. */
