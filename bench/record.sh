@@ -18,6 +18,16 @@ record_path() {
   echo "$path"
 }
 
+# record_env VAR...: "VAR=value " for each VAR set and not empty: the environment that changes what a run
+# measures, to put in front of its command in the record
+record_env() {
+  local var
+  for var in "$@"; do
+    [ -n "${!var:-}" ] && printf '%s=%s ' "$var" "${!var}"
+  done
+  return 0
+}
+
 # record_header TITLE COMMAND: the record's heading and its command, commit, machine and date lines
 record_header() {
   local commit dirty='' cpu os
