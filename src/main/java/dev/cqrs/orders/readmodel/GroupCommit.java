@@ -76,6 +76,7 @@ final class GroupCommit<T, R> {
     private final LongAdder batches = new LongAdder();
     private final LongAdder items = new LongAdder();
     private final AtomicInteger largest = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
 
     GroupCommit(int lanes, int maxBatch, Batch<T, R> batch) {
         if (lanes < 1 || maxBatch < 1) {
@@ -134,6 +135,7 @@ final class GroupCommit<T, R> {
         }
         List<T> batchItems = new ArrayList<>(taken.size());
         taken.forEach(waiting -> batchItems.add(waiting.item));
+        running.addAndGet(taken.size());
         try {
             List<R> results = batch.run(batchItems);
             if (results.size() != taken.size()) {
@@ -151,6 +153,7 @@ final class GroupCommit<T, R> {
             taken.forEach(waiting -> waiting.failure = failure);
             throw e;
         } finally {
+            running.addAndGet(-taken.size());
             batches.increment();
             items.add(taken.size());
             largest.accumulateAndGet(taken.size(), Math::max);
@@ -163,9 +166,14 @@ final class GroupCommit<T, R> {
         }
     }
 
-    /** Items waiting for a batch now (not those of the batch running). */
+    /** Items waiting for a batch now (not those of the batches running). */
     int waiting() {
         return queue.size();
+    }
+
+    /** Items in the batches running now. */
+    int running() {
+        return running.get();
     }
 
     Counts counts() {

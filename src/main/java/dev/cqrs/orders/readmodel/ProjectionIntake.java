@@ -145,7 +145,8 @@ public class ProjectionIntake {
      * (parked behind a gap or a failed predecessor), {@code failed} (parked for a retry); and the
      * read_db transactions they were applied in together ({@code transactions}, the most events in
      * one: {@code largest_transaction}), not counting those run again alone after their batch failed;
-     * {@code queued}: deliveries waiting now for a transaction to take them.
+     * now: {@code applying} (deliveries in the transactions running), {@code queued} (deliveries
+     * waiting for a transaction to take them), and the {@code lanes} (transactions at once at most).
      */
     public Map<String, Long> deliveries() {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -157,7 +158,9 @@ public class ProjectionIntake {
         GroupCommit.Counts batches = together.counts();
         counts.put("transactions", batches.batches());
         counts.put("largest_transaction", (long) batches.largest());
+        counts.put("applying", (long) together.running());
         counts.put("queued", (long) together.waiting());
+        counts.put("lanes", (long) lanes);
         return counts;
     }
 

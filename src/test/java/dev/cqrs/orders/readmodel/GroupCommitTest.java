@@ -111,10 +111,12 @@ class GroupCommitTest {
         Future<Integer> fourth = threads.submit(() -> together.submit(3));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> together.waiting() == 2);
         assertThat(batchesRun).as("no third batch while both lanes are busy").hasSize(2);
+        assertThat(together.running()).as("the items of the two batches running").isEqualTo(2);
         batchesMayEnd.countDown();
         for (Future<Integer> result : List.of(first, second, third, fourth)) {
             result.get(10, TimeUnit.SECONDS);
         }
+        assertThat(together.running()).as("no batch runs once every item has its result").isZero();
         assertThat(batchesRun).hasSize(3).startsWith(List.of(0), List.of(1));
         assertThat(batchesRun.get(2)).as("the items that waited, together").containsExactlyInAnyOrder(2, 3);
     }

@@ -605,7 +605,7 @@ class SecurityIT {
     private void deliveriesAnswered(Who who, Request request, OrderSystem.Answer answer) {
         JsonObject counts = answer.json();
         assertEquals(List.of("applied", "duplicates_ignored", "waiting", "failed", "transactions", "largest_transaction",
-                        "queued"),
+                        "applying", "queued", "lanes"),
                 List.copyOf(counts.keySet()),
                 "the counts of GET /admin/projections/deliveries");
         assertTrue(counts.getJsonNumber("applied").longValue() > 0, "events applied on this instance: " + counts);
