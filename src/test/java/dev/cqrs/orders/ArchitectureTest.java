@@ -26,6 +26,7 @@ import dev.cqrs.orders.eventstore.Upcaster;
 import dev.cqrs.orders.eventstore.Upcasters;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.CommandConnection;
+import dev.cqrs.orders.platform.persistence.KeptWrites;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.ejb.TransactionAttribute;
@@ -107,7 +108,7 @@ class ArchitectureTest {
 
     /**
      * The read side's role may not write write_db; it does not even hold a connection to it (nor the
-     * commands' handle on it, {@link CommandConnection}).
+     * commands' handle on it, {@link CommandConnection}, nor their kept writes, {@link KeptWrites}).
      */
     @ArchTest
     static final ArchRule theReadSideHoldsNoWriteSideDatasource = fields().that().areDeclaredInClassesThat()
@@ -118,7 +119,8 @@ class ArchitectureTest {
                     boolean writeDb = field.tryGetAnnotationOfType(Resource.class)
                             .map(resource -> resource.lookup().equals(Resources.WRITE_DB)).orElse(false)
                             || field.isAnnotatedWith(PersistenceContext.class)
-                            || field.getRawType().isEquivalentTo(CommandConnection.class);
+                            || field.getRawType().isEquivalentTo(CommandConnection.class)
+                            || field.getRawType().isEquivalentTo(KeptWrites.class);
                     if (writeDb) {
                         events.add(SimpleConditionEvent.violated(field, field.getFullName() + " reaches write_db"));
                     }

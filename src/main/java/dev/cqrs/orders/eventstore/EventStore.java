@@ -1,18 +1,13 @@
 package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
-import dev.cqrs.orders.platform.persistence.CommandConnection;
-import dev.cqrs.orders.platform.persistence.Jdbc;
-import dev.cqrs.orders.platform.persistence.SqlStates;
-import dev.cqrs.orders.platform.problem.ConflictException;
+import dev.cqrs.orders.platform.persistence.KeptWrites;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -45,7 +40,7 @@ public class EventStore {
     // connection as JPA's, so the events commit with the entity. (Hibernate parsed the native
     // statement anew at every call: a tenth of the CPU under load, JFR.)
     @Inject
-    CommandConnection commandConnection;
+    KeptWrites writes;
 
     @Inject
     CommandMetadata metadata;
@@ -84,25 +79,17 @@ public class EventStore {
         relayAfterCommit(aggregateId);
     }
 
+    /**
+     * Each event's row with {@code sql}, kept with the command's other writes (sent together once
+     * its answer is known: {@link KeptWrites}); a unique violation means another command appended
+     * to the aggregate first.
+     */
     protected void insert(String sql, List<EventEnvelope> events) {
-        try {
-            commandConnection.use(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                    for (EventEnvelope e : events) {
-                        Jdbc.bind(insert, e.aggregateId(), e.sequence(), e.eventId(), e.aggregateType(), e.type(),
-                                e.occurredAt(), e.commandId(), e.principal(), e.schemaVersion(), e.data().toString());
-                        insert.addBatch();
-                    }
-                    return insert.executeBatch();
-                }
-            });
-        } catch (SQLException ex) {
-            if (SqlStates.isUniqueViolation(ex)) {
-                EventEnvelope first = events.get(0);
-                throw new ConflictException(first.aggregateType() + " " + first.aggregateId()
-                        + " was changed concurrently; retry with its new version");
-            }
-            throw new IllegalStateException("appending to the event store failed", ex);
+        for (EventEnvelope e : events) {
+            writes.write(new KeptWrites.Write("event " + e.type(), sql, e.aggregateType() + " " + e.aggregateId()
+                    + " was changed concurrently; retry with its new version",
+                    e.aggregateId(), e.sequence(), e.eventId(), e.aggregateType(), e.type(), e.occurredAt(),
+                    e.commandId(), e.principal(), e.schemaVersion(), e.data().toString()));
         }
     }
 

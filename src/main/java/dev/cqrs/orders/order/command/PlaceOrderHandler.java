@@ -5,22 +5,21 @@ import dev.cqrs.orders.order.events.OrderEvents;
 import dev.cqrs.orders.order.events.OrderPlacedEvent;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.eventstore.PendingEvent;
-import dev.cqrs.orders.platform.persistence.CommandConnection;
-import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.KeptWrites;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Places an order: its row and its {@code OrderPlaced} event in the command's transaction. The row
- * is written with one JDBC statement on the unit's connection rather than through the persistence
- * unit: a new order has nothing to load, lock or dirty-check, and this is the hottest command
- * (issue 17: a Hibernate session per POST, opened only to flush one insert). Changes to an order
- * still load and lock the entity through JPA ({@link ChangeOrderHandler}).
+ * is one JDBC insert, kept with the events and the audit row and sent with them ({@link KeptWrites}),
+ * rather than written through the persistence unit: a new order has nothing to load, lock or
+ * dirty-check, and this is the hottest command (issue 17: a Hibernate session per POST, opened only
+ * to flush one insert). Changes to an order still load and lock the entity through JPA
+ * ({@link ChangeOrderHandler}).
  */
 @ApplicationScoped
 public class PlaceOrderHandler {
@@ -30,7 +29,7 @@ public class PlaceOrderHandler {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
     @Inject
-    CommandConnection connection;
+    KeptWrites writes;
 
     @Inject
     OrderReferences references;
@@ -54,11 +53,8 @@ public class PlaceOrderHandler {
     }
 
     private void insert(Order order) {
-        try {
-            connection.use(c -> Jdbc.update(c, INSERT, order.id(), order.userId(), order.productId(), order.quantity(),
-                    order.unitPrice(), order.status().name(), order.createdAt(), order.version()));
-        } catch (SQLException e) {
-            throw new IllegalStateException("writing order " + order.id() + " failed", e);
-        }
+        writes.write(new KeptWrites.Write("order " + order.id(), INSERT, null, order.id(), order.userId(),
+                order.productId(), order.quantity(), order.unitPrice(), order.status().name(), order.createdAt(),
+                order.version()));
     }
 }

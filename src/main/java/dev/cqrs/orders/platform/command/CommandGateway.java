@@ -1,13 +1,12 @@
 package dev.cqrs.orders.platform.command;
 
-import dev.cqrs.orders.platform.persistence.CommandConnection;
+import dev.cqrs.orders.platform.persistence.KeptWrites;
 import dev.cqrs.orders.platform.security.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,9 +23,10 @@ import java.util.function.Supplier;
  *   <li>the answer, kept with the key;</li>
  *   <li>the command's audit row, with the aggregate and the status the client gets.</li>
  * </ol>
- * All of it commits or none does. Handlers require this transaction ({@code MANDATORY}); refusals
- * and failures are audited by {@code CommandAuditFilter}, after the rollback, in a transaction of
- * their own.
+ * All of it commits or none does. The inserts and the answer's update are kept until the answer is
+ * known and then sent in one round trip ({@link KeptWrites}); the reads run at once. Handlers
+ * require this transaction ({@code MANDATORY}); refusals and failures are audited by
+ * {@code CommandAuditFilter}, after the rollback, in a transaction of their own.
  */
 @ApplicationScoped
 public class CommandGateway {
@@ -41,7 +41,7 @@ public class CommandGateway {
     CommandMetadata metadata;
 
     @Inject
-    CommandConnection connection;
+    KeptWrites writes;
 
     /** The request as the gateway needs it: its key (or null), and what the key's fingerprint covers. */
     public record Request(String idempotencyKey, String method, String path, byte[] body) {
@@ -65,18 +65,18 @@ public class CommandGateway {
                 return replay.get();
             }
         }
+        writes.keepFromHereOn();
         CommandResult result = handler.get();
         Response response = answer.apply(result);
         if (key != null) {
             idempotency.keep(key, response);
         }
-        try {
-            connection.use(c -> {
-                audit.recordWithCommand(c, metadata, result.aggregateId().toString(), response.getStatus());
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new IllegalStateException("writing the command's audit row failed", e);
+        Optional<KeptWrites.Write> auditRow = audit.commandRow(metadata, result.aggregateId().toString(),
+                response.getStatus());
+        auditRow.ifPresent(writes::write);
+        writes.flush();
+        if (auditRow.isPresent()) {
+            metadata.audited(response.getStatus());
         }
         return response;
     }

@@ -3,6 +3,7 @@ package dev.cqrs.orders.platform.command;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.CommandConnection;
+import dev.cqrs.orders.platform.persistence.KeptWrites;
 import dev.cqrs.orders.platform.problem.IdempotencyKeyReusedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,6 +43,9 @@ public class IdempotencyStore {
 
     @Inject
     CommandMetadata metadata;
+
+    @Inject
+    KeptWrites writes;
 
     /**
      * Claims {@code key} for the command about to run, in the caller's (the command's) transaction;
@@ -84,15 +88,11 @@ public class IdempotencyStore {
         return Optional.empty();
     }
 
-    /** Keeps the answer of the command that claimed {@code key}, in its transaction. */
+    /** Keeps the answer of the command that claimed {@code key}, in its transaction (with its other writes). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void keep(String key, Response answer) {
-        try {
-            commandConnection.use(connection -> Jdbc.update(connection, KEEP_ANSWER, answer.getStatus(),
-                    answer.getLocation() == null ? null : answer.getLocation().toString(),
-                    String.valueOf(answer.getEntity()), metadata.principal(), key));
-        } catch (SQLException e) {
-            throw new IllegalStateException("keeping the idempotent answer failed", e);
-        }
+        writes.write(new KeptWrites.Write("the idempotent answer", KEEP_ANSWER, null, answer.getStatus(),
+                answer.getLocation() == null ? null : answer.getLocation().toString(),
+                String.valueOf(answer.getEntity()), metadata.principal(), key));
     }
 }

@@ -154,8 +154,12 @@ public final class Jdbc {
 
     public static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
-            Object value = parameters[i];
-            statement.setObject(i + 1, value instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : value);
+            bindOne(statement, i + 1, parameters[i]);
         }
+    }
+
+    /** Binds parameter {@code index} (from 1) by its type, an {@link Instant} as {@code timestamptz}. */
+    public static void bindOne(PreparedStatement statement, int index, Object value) throws SQLException {
+        statement.setObject(index, value instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : value);
     }
 }

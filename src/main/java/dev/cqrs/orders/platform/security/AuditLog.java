@@ -2,6 +2,7 @@ package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import dev.cqrs.orders.platform.persistence.KeptWrites;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,7 +20,7 @@ import javax.sql.DataSource;
 
 /**
  * The audit log of command requests in {@code write_db} (write V5). An accepted command's row is
- * written with its events, in its transaction ({@link #recordWithCommand}); every other answer to a
+ * written with its events, in its transaction ({@link #commandRow}); every other answer to a
  * command request, refusals included, in a transaction of its own ({@link #record}).
  */
 @ApplicationScoped
@@ -44,17 +46,17 @@ public class AuditLog {
     }
 
     /**
-     * Writes the row of the command being handled on {@code connection}, inside the command's
-     * transaction, and marks the request as audited so the response filter does not write another.
+     * The row of the command being handled, for its transaction's other writes ({@link KeptWrites});
+     * none if the request has been audited already. Once it is written, the caller marks the request
+     * audited ({@link CommandMetadata#audited}), so the response filter does not write another.
      */
-    public void recordWithCommand(Connection connection, CommandMetadata metadata, String aggregateId, int status)
-            throws SQLException {
+    public Optional<KeptWrites.Write> commandRow(CommandMetadata metadata, String aggregateId, int status) {
         if (metadata.auditedStatus() != 0) {
-            return;
+            return Optional.empty();
         }
-        Jdbc.update(connection, INSERT, clean(metadata.principal()), metadata.commandType(), metadata.method(),
-                clean(metadata.path()), clean(aggregateId), status, outcome(status), metadata.commandId());
-        metadata.audited(status);
+        return Optional.of(new KeptWrites.Write("the command's audit row", INSERT, null, clean(metadata.principal()),
+                metadata.commandType(), metadata.method(), clean(metadata.path()), clean(aggregateId), status,
+                outcome(status), metadata.commandId()));
     }
 
     /**
