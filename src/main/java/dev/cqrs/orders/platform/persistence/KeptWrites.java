@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A command's inserts on write_db, kept until its answer is known and then sent together: one
@@ -110,13 +111,8 @@ public class KeptWrites {
                     }
                 }
             }
-            throw new IllegalStateException("writing " + describe(writes) + " failed", e);
+            throw new IllegalStateException("writing " + writes.stream().map(Write::what).collect(Collectors.joining(", "))
+                    + " failed", e);
         }
-    }
-
-    private static String describe(List<Write> writes) {
-        List<String> names = new ArrayList<>(writes.size());
-        writes.forEach(write -> names.add(write.what()));
-        return String.join(", ", names);
     }
 }

@@ -54,9 +54,8 @@ public class AuditLog {
         if (metadata.auditedStatus() != 0) {
             return Optional.empty();
         }
-        return Optional.of(new KeptWrites.Write("the command's audit row", INSERT, null, clean(metadata.principal()),
-                metadata.commandType(), metadata.method(), clean(metadata.path()), clean(aggregateId), status,
-                outcome(status), metadata.commandId()));
+        return Optional.of(new KeptWrites.Write("the command's audit row", INSERT, null, row(metadata.principal(),
+                metadata.commandType(), metadata.method(), metadata.path(), aggregateId, status, metadata.commandId())));
     }
 
     /**
@@ -67,12 +66,18 @@ public class AuditLog {
     public void record(String principal, String commandType, String method, String path, String aggregateId,
                        int status, UUID correlationId) {
         try (Connection connection = writeDb.getConnection()) {
-            Jdbc.update(connection, INSERT, clean(principal), commandType, clean(method), clean(path),
-                    clean(aggregateId), status, outcome(status), correlationId);
+            Jdbc.update(connection, INSERT, row(principal, commandType, method, path, aggregateId, status, correlationId));
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.SEVERE, "audit row not written: principal={0} command={1} {2} {3} status={4} correlation_id={5}: {6}",
                     new Object[] {principal, commandType, method, path, status, correlationId, e.toString()});
         }
+    }
+
+    /** {@link #INSERT}'s parameters: the texts a client chose cleaned, the outcome from the status. */
+    private static Object[] row(String principal, String commandType, String method, String path, String aggregateId,
+                                int status, UUID correlationId) {
+        return new Object[] {clean(principal), commandType, clean(method), clean(path), clean(aggregateId), status,
+                outcome(status), correlationId};
     }
 
     /** Newest first, at most {@code filter.limit()} rows with ids below {@code filter.before()}. */
