@@ -56,6 +56,8 @@ class WildFlyConfigurationIT {
         assertThat(configured).doesNotContain("<server name=\"default\">", "https-listener", "iiop-openjdk",
                 "cqrs-write-test");
         assertThat(DRIVER_MODULE.resolve("module.xml")).exists();
+        // The message-driven beans' pool does not shrink with the CPU count (design-decisions §15).
+        assertThat(configured).contains("<strict-max-pool name=\"mdb-strict-max-pool\" max-pool-size=\"8\"");
 
         cli("configure");
         assertThat(Files.readString(CONFIGURATION)).as("configure applied twice").isEqualTo(configured);
@@ -64,7 +66,8 @@ class WildFlyConfigurationIT {
         String removed = Files.readString(CONFIGURATION);
         assertThat(removed).doesNotContain("cqrs-write", "cqrs-events", "cqrs-read", "cqrs-artemis",
                 "microprofile-health-smallrye", "microprofile-openapi-smallrye", "application-security-domain name=\"cqrs-orders\"");
-        assertThat(removed).contains("https-listener", "iiop-openjdk");
+        assertThat(removed).contains("https-listener", "iiop-openjdk",
+                "<strict-max-pool name=\"mdb-strict-max-pool\" derive-size=\"from-cpu-count\"");
         assertThat(DRIVER_MODULE).doesNotExist();
         cli("remove");
         assertThat(Files.readString(CONFIGURATION)).as("remove applied twice").isEqualTo(removed);
