@@ -129,8 +129,18 @@ class LifecycleScenarioIT {
         assertEquals(List.of("If-Match"), fields(stale));
         assertEquals(2, system.putJson("orders/" + orderId, "{\"quantity\":2}", "If-Match", "\"1\"").json().getInt("version"));
         assertProblem(system.transition(orderId, "confirm", "If-Match", "\"1\""), 412, "version-mismatch");
-        assertEquals(3, system.transition(orderId, "confirm", "If-Match", "W/\"2\"").json().getInt("version"));
-        assertProblem(system.transition(orderId, "cancel", "If-Match", "yesterday"), 400, "invalid-input");
+        // RFC 9110 §13.1.1: a well-formed tag that names no current version is a 412, a weak one
+        // never matches (strong comparison), a list matches when one of its tags does; only a header
+        // outside the grammar is a 400.
+        for (String noMatch : List.of("W/\"2\"", "\"0\"", "\"7\", \"99999\"", "\"abc\"")) {
+            assertProblem(system.transition(orderId, "confirm", "If-Match", noMatch), 412, "version-mismatch");
+        }
+        assertEquals(3, system.transition(orderId, "confirm", "If-Match", "\"9\", W/\"2\", \"2\"").json().getInt("version"));
+        for (String malformed : List.of("yesterday", "3", "\"3", "W/3", "*, \"3\"")) {
+            OrderSystem.Answer refused = system.transition(orderId, "cancel", "If-Match", malformed);
+            assertProblem(refused, 400, "invalid-input");
+            assertEquals(List.of("If-Match"), fields(refused));
+        }
 
         assertProblem(system.putJson("products/" + productId, "{\"price\":50.00}", "If-Match", "\"7\""), 412,
                 "version-mismatch");
