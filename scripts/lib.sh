@@ -178,11 +178,13 @@ keep_class_data_archive() {
 }
 
 # payara_command HTTP_PORT ROOT_DIR: the Payara Micro command line of the app, on the given port, with
-# the server configuration of server-config/payara-micro. Extra arguments are appended.
+# the server configuration of server-config/payara-micro (and cqrs.readiness.self-url: where the app
+# asks itself at start-up before readiness says UP). Extra arguments are appended.
 payara_command() {
   local port=$1 rootdir=$2; shift 2
   class_data_options
-  PAYARA_CMD=(java ${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} "${CDS_OPTS[@]}" -jar "$PROJECT_DIR/target/server/payara-micro.jar"
+  PAYARA_CMD=(java ${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} "${CDS_OPTS[@]}" -Dcqrs.readiness.self-url="http://127.0.0.1:$port/"
+    -jar "$PROJECT_DIR/target/server/payara-micro.jar"
     --nohazelcast --nocluster --disablephonehome --port "$port" --rootdir "$rootdir"
     --addlibs "$PROJECT_DIR/target/server/postgresql.jar"
     --prebootcommandfile "$PROJECT_DIR/server-config/payara-micro/pre-boot-commands.asadmin"
@@ -192,9 +194,8 @@ payara_command() {
 }
 
 # wait_until_ready HEALTH_BASE_URL PID SECONDS FAILED_TEST...: waits until HEALTH_BASE_URL/health/ready
-# answers 200 with the application's own readiness checks in it (Payara Micro 6 answers UP with no
-# checks at all in the moment between the resource adapter's start and the WAR's, so a bare 200 is
-# not enough). Fails early when PID has exited or the command FAILED_TEST... succeeds: the server
+# answers 200 with the application's own readiness checks in it (a server's own endpoint can answer UP
+# with no checks at all while the WAR starts: Payara Micro 6's did, docs/design-decisions.md §11). Fails early when PID has exited or the command FAILED_TEST... succeeds: the server
 # keeps running when the application did not deploy.
 wait_until_ready() {
   local url=$1/health/ready pid=$2 seconds=$3 body check; shift 3
@@ -271,7 +272,7 @@ wildfly_command() {
     "$WILDFLY_HOME/bin/standalone.sh" -c standalone-cqrs.xml -Djboss.server.base.dir="$base"
     -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1
     -Djboss.http.port="$port" -Djboss.management.http.port="$management_port"
-    -Djboss.tx.node.id="cqrs-$port")
+    -Djboss.tx.node.id="cqrs-$port" -Dcqrs.readiness.self-url="http://127.0.0.1:$port/")
 }
 
 # stop_wildfly PID BASE_DIR: stops the instance that standalone.sh (PID) runs from BASE_DIR (see

@@ -1,5 +1,6 @@
 package dev.cqrs.orders.eventstore;
 
+import dev.cqrs.orders.platform.health.Guarded;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,6 +20,6 @@ public class RelayReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("outbox-relay").status(relay.isRunning()).build();
+        return Guarded.check("outbox-relay", () -> HealthCheckResponse.named("outbox-relay").status(relay.isRunning()).build());
     }
 }

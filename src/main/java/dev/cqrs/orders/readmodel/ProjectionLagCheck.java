@@ -1,5 +1,6 @@
 package dev.cqrs.orders.readmodel;
 
+import dev.cqrs.orders.platform.health.Guarded;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.health.Readiness;
  * taking commands and serving queries, and a backlog (after a restart, during a broker outage)
  * does neither harm; taking the instance out of service would not make the views catch up sooner.
  * Alert on {@code lagging} (or on {@code lag_seconds} of {@code GET /admin/projections}) instead.
+ * (DOWN only while the monitor is not started yet: {@link Guarded}.)
  */
 @Readiness
 @ApplicationScoped
@@ -29,6 +31,10 @@ public class ProjectionLagCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        return Guarded.check("projection-lag", this::lag);
+    }
+
+    private HealthCheckResponse lag() {
         ProjectionMonitor.Lag lag = monitor.lag();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("projection-lag").up()
                 .withData("position", lag.position())

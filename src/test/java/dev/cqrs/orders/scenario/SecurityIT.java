@@ -128,6 +128,11 @@ class SecurityIT {
         String placeForA = "{\"user_id\":\"" + userA + "\",\"product_id\":\"" + productId + "\",\"quantity\":1}";
         return List.of(
                 row("GET /", w -> get(""), 200, 200, 200, 200, 200, this::linksAnswered),
+                row("GET /health", w -> get("health"), 200, 200, 200, 200, 200, healthAnswered("databases", "application")),
+                row("GET /health/ready", w -> get("health/ready"), 200, 200, 200, 200, 200,
+                        healthAnswered("databases", "schema-migrations", "outbox-relay", "projection-lag", "application")),
+                row("GET /health/live", w -> get("health/live"), 200, 200, 200, 200, 200, healthAnswered()),
+                row("GET /health/started", w -> get("health/started"), 200, 200, 200, 200, 200, healthAnswered()),
                 row("POST /products", w -> post("products", "{\"name\":\"Matrix cup\",\"price\":1}"), 401, 403, 403, 403, 201,
                         command("product_id", "ProductAdded", "name", r -> "Matrix cup")),
                 row("PUT /products/{product_id}", w -> put("products/" + productId, "{\"price\":4.5}"), 401, 403, 403, 403, 200,
@@ -514,6 +519,17 @@ class SecurityIT {
         assertEquals(List.of("/orders", "/products", "/users"),
                 List.of(links.getString("orders"), links.getString("products"), links.getString("users")),
                 "GET / as " + who + ": the links");
+    }
+
+    /** The application's own MicroProfile Health answer: UP, with (at least) the checks named. */
+    private static Effect healthAnswered(String... checks) {
+        return (who, request, answer) -> {
+            JsonObject health = answer.json();
+            assertEquals("UP", health.getString("status"), answer.body());
+            Set<String> names = health.getJsonArray("checks").stream().map(c -> c.asJsonObject().getString("name"))
+                    .collect(Collectors.toSet());
+            assertTrue(names.containsAll(List.of(checks)), "checks " + names + " as " + who + ": " + answer.body());
+        };
     }
 
     private void productAnswered(Who who, Request request, OrderSystem.Answer answer) throws SQLException {

@@ -45,7 +45,10 @@ public final class AppProcess {
     public AppProcess(String name, int port, Map<String, String> systemProperties, Path war) {
         this.name = name;
         this.port = port;
-        this.systemProperties = systemProperties;
+        Map<String, String> properties = new java.util.LinkedHashMap<>(systemProperties);
+        // Where it asks itself at start-up before readiness says UP (as scripts/lib.sh sets it).
+        properties.putIfAbsent("cqrs.readiness.self-url", "http://127.0.0.1:" + port + "/");
+        this.systemProperties = Map.copyOf(properties);
         this.war = war;
         this.dir = Path.of("target/fault-suite", server.displayName(), name);
     }
@@ -60,6 +63,13 @@ public final class AppProcess {
 
     /** Starts it and waits until its readiness checks answer UP. */
     public AppProcess start() {
+        launch();
+        awaitReady(Duration.ofSeconds(360));
+        return this;
+    }
+
+    /** Starts it and returns at once: the server is booting. */
+    public AppProcess launch() {
         try {
             Files.createDirectories(dir);
             ProcessBuilder builder = server == TestServer.WILDFLY ? wildfly() : payaraMicro();
@@ -70,8 +80,12 @@ public final class AppProcess {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
-        awaitReady(Duration.ofSeconds(360));
         return this;
+    }
+
+    /** Whether the server's process still runs (its log says why not). */
+    public boolean alive() {
+        return process != null && process.isAlive();
     }
 
     private Path log() {

@@ -16,6 +16,7 @@ public class SchemaReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("schema-migrations").status(migrations.isMigrated()).build();
+        return Guarded.check("schema-migrations",
+                () -> HealthCheckResponse.named("schema-migrations").status(migrations.isMigrated()).build());
     }
 }

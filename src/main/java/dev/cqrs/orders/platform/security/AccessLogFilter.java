@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.health.HealthResource;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,8 +35,8 @@ public class AccessLogFilter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (CommandAuditFilter.isCommand(request.getMethod())) {
-            return;
+        if (CommandAuditFilter.isCommand(request.getMethod()) || resource.getResourceClass() == HealthResource.class) {
+            return; // commands are in the audit log; health probes (every few seconds) read no view
         }
         Principal principal = request.getSecurityContext().getUserPrincipal();
         String query = request.getUriInfo().getRequestUri().getRawQuery();
