@@ -1,5 +1,6 @@
 package dev.cqrs.orders.readmodel;
 
+import dev.cqrs.orders.platform.consistency.ViewProgress;
 import dev.cqrs.orders.eventstore.EventEnvelope;
 import dev.cqrs.orders.platform.persistence.SqlStates;
 import jakarta.annotation.PostConstruct;
@@ -66,6 +67,9 @@ public class ProjectionIntake {
     // Deliveries that arrive while others are being applied share their read_db transaction.
     private GroupCommit<EventEnvelope, ProjectionGate.Outcome> together;
 
+    @Inject
+    ViewProgress progress;
+
     @PostConstruct
     void batches() {
         if (lanes < 1 || lanes > MAX_LANES) {
@@ -98,6 +102,8 @@ public class ProjectionIntake {
         if (outcome == ProjectionGate.Outcome.APPLIED_WITH_WAITING) {
             catchUp(event.aggregateId(), false);
         }
+        // Committed: queries waiting for it on this instance are answered now, not at the next poll.
+        progress.applied();
     }
 
     /**

@@ -1,5 +1,12 @@
 package dev.cqrs.orders.customer.query;
 
+import java.util.List;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
+import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
@@ -36,17 +43,23 @@ public class UserQueryResource {
     @Inject
     Caller caller;
 
+    @Inject
+    ReadYourWrites reads;
+
     @GET
     @Path("{user_id}")
     @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
-    public JsonObject get(@PathParam("user_id") String userId) throws SQLException {
+    public void get(@PathParam("user_id") String userId, @Context HttpHeaders headers, @Context UriInfo uri,
+                    @Suspended AsyncResponse async) throws Exception {
         UUID id = PathIds.uuid("user_id", userId);
         if (!caller.mayAccess(id)) {
             throw new AggregateNotFoundException("user", userId);
         }
-        try (Connection connection = readDb.getConnection()) {
-            return UserView.TABLE.find(connection, id).map(UserView::toJson)
-                    .orElseThrow(() -> new AggregateNotFoundException("user", userId));
-        }
+        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), List.of(), "user_views", () -> {
+            try (Connection connection = readDb.getConnection()) {
+                return UserView.TABLE.find(connection, id).map(UserView::toJson)
+                        .orElseThrow(() -> new AggregateNotFoundException("user", userId));
+            }
+        });
     }
 }

@@ -1,5 +1,11 @@
 package dev.cqrs.orders.order.query;
 
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
+import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.json.Uuids;
@@ -33,30 +39,42 @@ public class OrderQueryResource {
     @Inject
     Caller caller;
 
+    @Inject
+    ReadYourWrites reads;
+
     @GET
     @Path("{order_id}")
     @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
-    public JsonObject get(@PathParam("order_id") String orderId) {
-        return orders.find(PathIds.uuid("order_id", orderId))
-                .filter(view -> caller.mayAccess(view.userId()))
+    public void get(@PathParam("order_id") String orderId, @QueryParam("min_version") String minVersion,
+                    @Context HttpHeaders headers, @Context UriInfo uri, @Suspended AsyncResponse async) throws Exception {
+        UUID id = PathIds.uuid("order_id", orderId);
+        Caller.Access access = caller.access();
+        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), ReadYourWrites.minVersion(id, minVersion), "order_views", () -> orders.find(id)
+                .filter(view -> access.mayAccess(view.userId()))
                 .map(OrderView::toJson)
-                .orElseThrow(() -> new AggregateNotFoundException("order", orderId));
+                .orElseThrow(() -> new AggregateNotFoundException("order", orderId)));
     }
 
     /** A customer's list is always of their own orders: another {@code user_id} finds nothing. */
     @GET
     @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
-    public JsonObject list(@QueryParam("user_id") String userId, @QueryParam("product_id") String productId,
-                           @QueryParam("status") String status, @QueryParam("created_from") String createdFrom,
-                           @QueryParam("created_to") String createdTo, @QueryParam("limit") String limit,
-                           @QueryParam("cursor") String cursor) {
+    public void list(@QueryParam("user_id") String userId, @QueryParam("product_id") String productId,
+                     @QueryParam("status") String status, @QueryParam("created_from") String createdFrom,
+                     @QueryParam("created_to") String createdTo, @QueryParam("limit") String limit,
+                     @QueryParam("cursor") String cursor, @Context HttpHeaders headers, @Context UriInfo uri,
+                     @Suspended AsyncResponse async) throws Exception {
         OrderListQuery query = OrderListQuery.of(userId, productId, status, createdFrom, createdTo, limit, cursor);
+        Caller.Access access = caller.access();
+        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), List.of(), "order_views", () -> list(query, access));
+    }
+
+    private JsonObject list(OrderListQuery query, Caller.Access access) {
         OrderQueryService.Page page;
-        if (!caller.isLimitedToOwnData()) {
+        if (!access.limitedToOwnData()) {
             page = orders.list(query);
         } else {
             // A subject that is not a user id, or another user_id asked for, names no orders of theirs.
-            Optional<UUID> own = Uuids.parse(caller.userId());
+            Optional<UUID> own = Uuids.parse(access.userId());
             page = own.isPresent() && (query.userId() == null || query.userId().equals(own.get()))
                     ? orders.list(query.forUser(own.get())) : new OrderQueryService.Page(List.of(), null);
         }

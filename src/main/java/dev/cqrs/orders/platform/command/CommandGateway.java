@@ -1,5 +1,9 @@
 package dev.cqrs.orders.platform.command;
 
+import java.util.UUID;
+import jakarta.json.JsonObject;
+import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.consistency.ConsistencyTokens;
 import dev.cqrs.orders.platform.persistence.KeptWrites;
 import dev.cqrs.orders.platform.security.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +47,9 @@ public class CommandGateway {
     @Inject
     KeptWrites writes;
 
+    @Inject
+    ConsistencyTokens tokens;
+
     /** The request as the gateway needs it: its key (or null), and what the key's fingerprint covers. */
     public record Request(String idempotencyKey, String method, String path, byte[] body) {
 
@@ -62,12 +69,13 @@ public class CommandGateway {
             Optional<Response> replay = idempotency.claimOrReplay(key,
                     Idempotency.fingerprint(request.method(), request.path(), request.body()));
             if (replay.isPresent()) {
-                return replay.get();
+                return withToken(replay.get());
             }
         }
         writes.keepFromHereOn();
         CommandResult result = handler.get();
-        Response response = answer.apply(result);
+        Response response = Response.fromResponse(answer.apply(result))
+                .header(ConsistencyTokens.HEADER, tokens.issue(result.aggregateId(), result.version())).build();
         if (key != null) {
             idempotency.keep(key, response);
         }
@@ -79,5 +87,21 @@ public class CommandGateway {
             metadata.audited(response.getStatus());
         }
         return response;
+    }
+
+    /**
+     * An idempotent replay names what the first answer wrote: the {@code <x>_id} and {@code version}
+     * of its body (a refusal, which wrote nothing, names nothing).
+     */
+    private Response withToken(Response replay) {
+        if (replay.getStatus() >= 300 || !(replay.getEntity() instanceof String body)) {
+            return replay;
+        }
+        JsonObject json = JsonSupport.parseObject(body);
+        return json.keySet().stream().filter(field -> field.endsWith("_id")).findFirst()
+                .filter(field -> json.containsKey("version"))
+                .map(field -> Response.fromResponse(replay).header(ConsistencyTokens.HEADER,
+                        tokens.issue(UUID.fromString(json.getString(field)), json.getInt("version"))).build())
+                .orElse(replay);
     }
 }

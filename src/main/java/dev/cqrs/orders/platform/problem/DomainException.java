@@ -21,6 +21,11 @@ public abstract class DomainException extends RuntimeException {
 
     public abstract String title();
 
+    /** {@code Retry-After} of the answer, in seconds, when trying again later can help; null otherwise. */
+    public String retryAfterSeconds() {
+        return null;
+    }
+
     /** The offending fields by their JSON names, when the problem is about the request body. */
     public List<FieldError> errors() {
         return List.of();

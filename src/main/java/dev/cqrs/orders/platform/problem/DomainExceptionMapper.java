@@ -9,6 +9,8 @@ public class DomainExceptionMapper implements ExceptionMapper<DomainException> {
 
     @Override
     public Response toResponse(DomainException e) {
-        return Problems.of(e);
+        Response problem = Problems.of(e);
+        return e.retryAfterSeconds() == null ? problem
+                : Response.fromResponse(problem).header("Retry-After", e.retryAfterSeconds()).build();
     }
 }

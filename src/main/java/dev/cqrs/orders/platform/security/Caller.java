@@ -46,6 +46,19 @@ public class Caller {
 
     /** Whether the caller may see or act on what belongs to the user {@code owner}. */
     public boolean mayAccess(UUID owner) {
-        return !isLimitedToOwnData() || owner.toString().equals(userId());
+        return access().mayAccess(owner);
+    }
+
+    /** The same answers, fixed now: for work that goes on after the request's thread (an answer that waits). */
+    public Access access() {
+        return new Access(userId(), isLimitedToOwnData());
+    }
+
+    /** What the caller may see, as {@link Caller} answered it when taken. */
+    public record Access(String userId, boolean limitedToOwnData) {
+
+        public boolean mayAccess(UUID owner) {
+            return !limitedToOwnData || owner.toString().equals(userId);
+        }
     }
 }

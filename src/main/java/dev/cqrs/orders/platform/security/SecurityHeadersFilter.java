@@ -16,7 +16,7 @@ import java.io.IOException;
  * No HSTS: the service speaks plain HTTP and TLS ends in front of it; the proxy that terminates
  * TLS is the place for {@code Strict-Transport-Security}.
  */
-@WebFilter(urlPatterns = "/*", dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ERROR})
+@WebFilter(urlPatterns = "/*", dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ERROR}, asyncSupported = true)
 public class SecurityHeadersFilter extends HttpFilter {
 
     @Override

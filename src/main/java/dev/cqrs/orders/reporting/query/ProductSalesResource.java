@@ -1,5 +1,13 @@
 package dev.cqrs.orders.reporting.query;
 
+import java.util.List;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
+import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Resources;
@@ -32,11 +40,19 @@ public class ProductSalesResource {
     @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
+    @Inject
+    ReadYourWrites reads;
+
     /** What a product sold: business figures, for clerks and admins. */
     @GET
     @RolesAllowed({Roles.CLERK, Roles.ADMIN})
-    public JsonObject sales(@PathParam("product_id") String productId) throws SQLException {
+    public void sales(@PathParam("product_id") String productId, @Context HttpHeaders headers, @Context UriInfo uri,
+                      @Suspended AsyncResponse async) throws Exception {
         UUID id = PathIds.uuid("product_id", productId);
+        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), List.of(), "product_sales", () -> sales(id, productId));
+    }
+
+    private JsonObject sales(UUID id, String productId) throws SQLException {
         try (Connection connection = readDb.getConnection()) {
             String name = Subjects.productName(connection, id, productId);
             ProductSales sales = ProductSales.TABLE.find(connection, id).orElse(new ProductSales(id, 0, BigDecimal.ZERO));

@@ -1,5 +1,12 @@
 package dev.cqrs.orders.reporting.query;
 
+import java.util.List;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
+import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Resources;
@@ -38,14 +45,22 @@ public class UserSummaryResource {
     @Inject
     Caller caller;
 
+    @Inject
+    ReadYourWrites reads;
+
     /** A customer reads their own; another user answers 404 as if it did not exist. */
     @GET
     @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
-    public JsonObject summary(@PathParam("user_id") String userId) throws SQLException {
+    public void summary(@PathParam("user_id") String userId, @Context HttpHeaders headers, @Context UriInfo uri,
+                        @Suspended AsyncResponse async) throws Exception {
         UUID id = PathIds.uuid("user_id", userId);
         if (!caller.mayAccess(id)) {
             throw new AggregateNotFoundException("user", userId);
         }
+        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), List.of(), "user_summaries", () -> summary(id, userId));
+    }
+
+    private JsonObject summary(UUID id, String userId) throws SQLException {
         try (Connection connection = readDb.getConnection()) {
             String email = Subjects.userEmail(connection, id, userId);
             UserSummary summary = UserSummary.TABLE.find(connection, id)
