@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -478,6 +479,50 @@ class ProjectionsIT {
         awaitRebuilt("user_summaries", started);
         assertEquals(0, verify("user_summaries").getInt("differences_total"));
         assertEquals(0, verify("product_sales").getInt("differences_total"));
+    }
+
+    /**
+     * Read your own writes across a rebuild (issue 18). Writes made while order_views is rebuilt, and
+     * a read with a token that waits while the rebuild holds the live projections for its swap (the
+     * swap's exclusive lock queues them): the read is answered once the swap is done and the event
+     * applied, and every token is honoured by the swapped-in table.
+     */
+    @Test
+    void readsWithATokenSeeTheirWritesAcrossARebuildSwap() throws Exception {
+        String product = system.createProduct("Swap tea", "2.00");
+        String user = system.registerUser("swap-" + UUID.randomUUID() + "@example.com");
+        OrderSystem.Answer first = system.postJson("orders", """
+                {"user_id":"%s","product_id":"%s","quantity":1}""".formatted(user, product));
+        String firstOrder = first.created("order_id");
+        assertEquals(1, readWithToken("orders/" + firstOrder, first).getInt("quantity"));
+        Instant started = Instant.now();
+        List<OrderSystem.Answer> during = new ArrayList<>();
+        List<CompletableFuture<OrderSystem.Answer>> waiting = new ArrayList<>();
+        keepingRebuildsFromSwapping(() -> {
+            assertEquals(202, system.postJson("admin/projections/order_views/rebuild", "").status());
+            during.add(system.putJson("orders/" + firstOrder, "{\"quantity\":5}"));
+            during.add(system.postJson("orders", """
+                    {"user_id":"%s","product_id":"%s","quantity":7}""".formatted(user, product)));
+            String token = during.get(1).header("Consistency-Token").orElseThrow();
+            waiting.add(CompletableFuture.supplyAsync(() -> system.request("GET", "orders/" + during.get(1).created("order_id"),
+                    null, null, "Consistency-Token", token, "Prefer", "wait=30")));
+        });
+        OrderSystem.Answer waited = waiting.get(0).join();
+        assertEquals(200, waited.status(), waited.body());
+        assertEquals(7, waited.json().getInt("quantity"));
+        awaitRebuilt("order_views", started);
+        assertEquals(5, readWithToken("orders/" + firstOrder, during.get(0)).getInt("quantity"));
+        assertEquals(7, readWithToken("orders/" + during.get(1).created("order_id"), during.get(1)).getInt("quantity"));
+        OrderSystem.Answer after = system.postJson("orders", """
+                {"user_id":"%s","product_id":"%s","quantity":9}""".formatted(user, product));
+        assertEquals(9, readWithToken("orders/" + after.created("order_id"), after).getInt("quantity"));
+    }
+
+    private JsonObject readWithToken(String path, OrderSystem.Answer command) {
+        String token = command.header("Consistency-Token").orElseThrow(() -> new AssertionError(command.body()));
+        OrderSystem.Answer read = system.request("GET", path, null, null, "Consistency-Token", token);
+        assertEquals(200, read.status(), read.body());
+        return read.json();
     }
 
     @Test
