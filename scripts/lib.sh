@@ -284,3 +284,12 @@ stop_wildfly() {
   jvm=$(cat "$base/wildfly.pid" 2>/dev/null || true)
   if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null; then kill -KILL "$jvm" 2>/dev/null || true; fi
 }
+
+# ensure_wrk: the HTTP load generator of bench/run and bench/post-split, Debian's package, installed if missing.
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  log "installing wrk (Debian package)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } ||
+    die "could not install wrk"
+}
