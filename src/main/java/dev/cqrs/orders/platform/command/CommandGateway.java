@@ -1,17 +1,17 @@
 package dev.cqrs.orders.platform.command;
 
-import java.util.UUID;
-import jakarta.json.JsonObject;
-import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.consistency.ConsistencyTokens;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.KeptWrites;
 import dev.cqrs.orders.platform.security.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,7 @@ public class ReadYourWrites {
     long maxWaitSeconds;
 
     /** {@code GET /orders/{id}?min_version=N}: the order at version N at least (no token needed: it is the caller's own bound). */
-    public static List<ConsistencyToken> minVersion(java.util.UUID aggregateId, String minVersion) {
+    public static List<ConsistencyToken> minVersion(UUID aggregateId, String minVersion) {
         if (minVersion == null) {
             return List.of();
         }
