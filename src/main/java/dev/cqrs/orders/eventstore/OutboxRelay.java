@@ -65,6 +65,11 @@ public class OutboxRelay {
             JOIN events e ON e.aggregate_id = c.aggregate_id AND e.sequence = c.sequence
             ORDER BY c.aggregate_id, c.sequence""".formatted(EventEnvelope.COLUMNS);
 
+    private static final String PUBLISHED = """
+            INSERT INTO event_publications (aggregate_id, sequence, published_at)
+            SELECT a, s, clock_timestamp() FROM unnest(?::uuid[], ?::int[]) AS p (a, s)
+            ON CONFLICT (aggregate_id, sequence) DO NOTHING""";
+
     private static final String STALE = """
             SELECT aggregate_id FROM outbox
             WHERE created_at < now() - make_interval(secs => ?)
@@ -204,9 +209,25 @@ public class OutboxRelay {
             List<EventEnvelope> events = claim(connection, aggregateIds, resendIds);
             if (!events.isEmpty()) {
                 publisher.publish(events, resendIds);
+                published(connection, events);
             }
             return events.size();
         });
+    }
+
+    /**
+     * Records when the broker took these events (write V7, for {@code GET /commands/{id}}), in the
+     * transaction that deletes their outbox rows: the first publication counts, a resend keeps it.
+     */
+    private static void published(Connection connection, List<EventEnvelope> events) throws SQLException {
+        UUID[] aggregates = new UUID[events.size()];
+        Integer[] sequences = new Integer[events.size()];
+        for (int i = 0; i < aggregates.length; i++) {
+            aggregates[i] = events.get(i).aggregateId();
+            sequences[i] = events.get(i).sequence();
+        }
+        Jdbc.update(connection, PUBLISHED, connection.createArrayOf("uuid", aggregates),
+                connection.createArrayOf("int4", sequences));
     }
 
     private static List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds, Map<UUID, UUID> resendIds)

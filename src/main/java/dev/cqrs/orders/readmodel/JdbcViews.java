@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -26,9 +27,14 @@ final class JdbcViews implements Views {
     private record Write(ViewTable<?> table, String sql, Object[] parameters, boolean updatesOne) {
     }
 
+    private static final String PROJECTED = "projected AS (INSERT INTO event_projections (event_id, projected_at)"
+            + " SELECT unnest(?::uuid[]), clock_timestamp() ON CONFLICT (event_id) DO NOTHING)";
+
     private final Connection connection;
     private final List<Write> kept = new ArrayList<>();
     private final Set<ViewTable<?>> touched = new HashSet<>();
+    // Events applied in this unit, for read V8's event_projections (GET /commands/{id}).
+    private final List<UUID> projected = new ArrayList<>();
 
     JdbcViews(Connection connection) {
         this.connection = connection;
@@ -39,9 +45,17 @@ final class JdbcViews implements Views {
         return new Live<>(table);
     }
 
+    /**
+     * Notes that the unit applied this event, to every projection that reads it: its row of {@code
+     * event_projections} (when, for {@code GET /commands/{id}}) is written with the kept writes.
+     */
+    void projected(UUID eventId) {
+        projected.add(eventId);
+    }
+
     /** Writes the kept writes, all in one statement; an update that found no row fails the unit. */
     void flush() throws SQLException {
-        if (kept.isEmpty()) {
+        if (kept.isEmpty() && projected.isEmpty()) {
             return;
         }
         StringBuilder sql = new StringBuilder("WITH ");
@@ -55,6 +69,11 @@ final class JdbcViews implements Views {
             if (write.updatesOne()) {
                 updates.add("(SELECT count(*) FROM w" + i + ")");
             }
+        }
+        if (!projected.isEmpty()) {
+            // The first application counts: a duplicate delivery or a replay of a parked event does not move it.
+            sql.append(kept.isEmpty() ? "" : ", ").append(PROJECTED);
+            parameters.add(connection.createArrayOf("uuid", projected.toArray()));
         }
         sql.append(" SELECT ").append(updates.isEmpty() ? "0" : String.join(" + ", updates));
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
@@ -70,6 +89,7 @@ final class JdbcViews implements Views {
         }
         kept.clear();
         touched.clear();
+        projected.clear();
     }
 
     private void keep(Write write) {

@@ -296,10 +296,11 @@ public class ProjectionGate {
 
     /**
      * The event, through every projection that reads it but those {@code holding} it already, on the
-     * transaction's views (the caller flushes them).
+     * transaction's views (the caller flushes them), and noted as projected.
      */
     private void apply(JdbcViews views, EventEnvelope event, Projections.Readers readers, Set<Projection> holding)
             throws SQLException {
+        views.projected(event.eventId());
         if (readers.all().isEmpty()) {
             LOG.fine(() -> "no projection reads " + event.aggregateType() + " events");
             return;

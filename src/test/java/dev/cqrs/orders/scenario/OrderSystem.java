@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import dev.cqrs.orders.testsupport.TestServer;
@@ -174,6 +175,11 @@ final class OrderSystem {
 
         Optional<String> header(String name) {
             return response.headers().firstValue(name);
+        }
+
+        /** Every value of a header (each field line; a comma-separated line is one value). */
+        List<String> headers(String name) {
+            return response.headers().allValues(name);
         }
 
         JsonObject json() {

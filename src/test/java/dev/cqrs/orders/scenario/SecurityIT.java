@@ -70,6 +70,7 @@ class SecurityIT {
     private String userA;
     private String userB;
     private String orderOfA;
+    private String commandOfA;
     private String parkedProduct;
     private final Instant matrixStarted = Instant.now();
 
@@ -84,6 +85,9 @@ class SecurityIT {
         callers.put(Who.CLERK, admin.as(Tokens.of("clerk-" + UUID.randomUUID(), "clerk")));
         callers.put(Who.ADMIN, admin);
         orderOfA = admin.placeOrder(userA, productId, 1);
+        // Customer A's own command, which only A and an admin may follow.
+        OrderSystem.Answer placedByA = callers.get(Who.CUSTOMER_A).placeOrderAnswer(userA, productId);
+        commandOfA = placedByA.header("Command-Id").orElseThrow(() -> new AssertionError("no Command-Id: " + placedByA.body()));
         admin.awaitOrder(orderOfA, 1);
         admin.awaitView("products/" + productId + "/sales", sales -> true);
         admin.awaitView("users/" + userA + "/summary", summary -> true);
@@ -171,7 +175,9 @@ class SecurityIT {
                 row("POST /admin/projections/{name}/verify", w -> post("admin/projections/" + VERIFIED_VIEW + "/verify", null), 401, 403, 403, 403, 200,
                         this::verifyAnswered),
                 row("GET /admin/events", w -> get("admin/events?limit=1"), 401, 403, 403, 403, 200, this::eventsAnswered),
-                row("GET /admin/audit", w -> get("admin/audit?limit=1"), 401, 403, 403, 403, 200, this::auditAnswered));
+                row("GET /admin/audit", w -> get("admin/audit?limit=1"), 401, 403, 403, 403, 200, this::auditAnswered),
+                row("GET /commands/{command_id}", w -> get("commands/" + commandOfA), 401, 200, 404, 404, 200,
+                        this::commandAnswered));
     }
 
     /**
@@ -519,6 +525,15 @@ class SecurityIT {
         assertEquals(List.of("/orders", "/products", "/users"),
                 List.of(links.getString("orders"), links.getString("products"), links.getString("users")),
                 "GET / as " + who + ": the links");
+    }
+
+    private void commandAnswered(Who who, Request request, OrderSystem.Answer answer) {
+        JsonObject command = answer.json();
+        assertEquals(List.of(commandOfA, "order.place", userA, "accepted", 1),
+                List.of(command.getString("command_id"), command.getString("type"), command.getString("principal"),
+                        command.getString("outcome"), command.getJsonArray("events").size()),
+                "GET /commands/{command_id} as " + who + ": " + answer.body());
+        assertEquals("OrderPlaced", command.getJsonArray("events").getJsonObject(0).getString("type"), answer.body());
     }
 
     /** The application's own MicroProfile Health answer: UP, with (at least) the checks named. */

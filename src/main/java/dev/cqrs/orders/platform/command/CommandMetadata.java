@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.command;
 
 import jakarta.enterprise.context.RequestScoped;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -14,6 +15,8 @@ public class CommandMetadata {
     public static final String ANONYMOUS = "anonymous";
 
     private final UUID commandId = UUID.randomUUID();
+    private Instant receivedAt = Instant.now();
+    private String trackingId;
     private String principal = ANONYMOUS;
     private String method = "?";
     private String path = "?";
@@ -23,6 +26,23 @@ public class CommandMetadata {
 
     public UUID commandId() {
         return commandId;
+    }
+
+    /**
+     * The id its client knows the command by ({@code Command-Id}, {@code GET /commands/{id}}): the
+     * request's {@code Idempotency-Key} if it sent a valid one, otherwise {@link #commandId}.
+     */
+    public String trackingId() {
+        return trackingId != null ? trackingId : commandId.toString();
+    }
+
+    public void trackingId(String idempotencyKey) {
+        this.trackingId = idempotencyKey;
+    }
+
+    /** When the request reached the application: the command's {@code received_at}. */
+    public Instant receivedAt() {
+        return receivedAt;
     }
 
     public String principal() {
@@ -35,6 +55,7 @@ public class CommandMetadata {
 
     /** The HTTP method and path of the request, for its audit row. */
     public void request(String method, String path) {
+        this.receivedAt = Instant.now();
         this.method = method;
         this.path = path;
     }

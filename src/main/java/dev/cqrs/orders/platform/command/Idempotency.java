@@ -21,9 +21,14 @@ public final class Idempotency {
     private Idempotency() {
     }
 
+    /** Whether {@code key} is a valid key: 1 to 200 visible ASCII characters. */
+    public static boolean isValid(String key) {
+        return KEY.matcher(key).matches();
+    }
+
     /** A 400 naming the header unless {@code key} is a valid key. */
     static void requireValid(String key) {
-        if (!KEY.matcher(key).matches()) {
+        if (!isValid(key)) {
             throw new InvalidInputException(List.of(new FieldError(HEADER,
                     "must be 1 to 200 visible ASCII characters (a UUID is a good choice)")));
         }

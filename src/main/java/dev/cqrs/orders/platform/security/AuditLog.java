@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 /**
  * The audit log of command requests in {@code write_db} (write V5). An accepted command's row is
  * written with its events, in its transaction ({@link #commandRow}); every other answer to a
- * command request, refusals included, in a transaction of its own ({@link #record}).
+ * command request, refusals included, in a transaction of its own ({@link #record}). The row is also the command's tracking record ({@link Tracking}).
  */
 @ApplicationScoped
 public class AuditLog {
@@ -30,8 +30,9 @@ public class AuditLog {
     private static final int MAX_TEXT = 300;
 
     private static final String INSERT = """
-            INSERT INTO audit_log (principal, command_type, method, path, aggregate_id, status, outcome, correlation_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+            INSERT INTO audit_log (principal, command_type, method, path, aggregate_id, status, outcome, correlation_id,
+                                   recorded_at, command_id, problem)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""";
 
     @Resource(lookup = Resources.WRITE_DB)
     DataSource writeDb;
@@ -55,7 +56,16 @@ public class AuditLog {
             return Optional.empty();
         }
         return Optional.of(new KeptWrites.Write("the command's audit row", INSERT, null, row(metadata.principal(),
-                metadata.commandType(), metadata.method(), metadata.path(), aggregateId, status, metadata.commandId())));
+                metadata.commandType(), metadata.method(), metadata.path(), aggregateId, status, metadata.commandId(),
+                new Tracking(metadata.receivedAt(), metadata.trackingId(), null))));
+    }
+
+    /**
+     * What command tracking ({@code GET /commands/{id}}, write V7) keeps in a command's audit row: when
+     * the request arrived, the id its client was given ({@code Command-Id}), and the problem+json of a
+     * command that was not accepted ({@code null} otherwise).
+     */
+    public record Tracking(Instant receivedAt, String commandId, String problem) {
     }
 
     /**
@@ -64,9 +74,10 @@ public class AuditLog {
      */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void record(String principal, String commandType, String method, String path, String aggregateId,
-                       int status, UUID correlationId) {
+                       int status, UUID correlationId, Tracking tracking) {
         try (Connection connection = writeDb.getConnection()) {
-            Jdbc.update(connection, INSERT, row(principal, commandType, method, path, aggregateId, status, correlationId));
+            Jdbc.update(connection, INSERT, row(principal, commandType, method, path, aggregateId, status, correlationId,
+                    tracking));
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.SEVERE, "audit row not written: principal={0} command={1} {2} {3} status={4} correlation_id={5}: {6}",
                     new Object[] {principal, commandType, method, path, status, correlationId, e.toString()});
@@ -75,9 +86,9 @@ public class AuditLog {
 
     /** {@link #INSERT}'s parameters: the texts a client chose cleaned, the outcome from the status. */
     private static Object[] row(String principal, String commandType, String method, String path, String aggregateId,
-                                int status, UUID correlationId) {
+                                int status, UUID correlationId, Tracking tracking) {
         return new Object[] {clean(principal), commandType, clean(method), clean(path), clean(aggregateId), status,
-                outcome(status), correlationId};
+                outcome(status), correlationId, tracking.receivedAt(), clean(tracking.commandId()), tracking.problem()};
     }
 
     /** Newest first, at most {@code filter.limit()} rows with ids below {@code filter.before()}. */

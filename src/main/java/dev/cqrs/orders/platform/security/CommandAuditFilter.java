@@ -1,11 +1,14 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.command.CommandTracking;
+import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.command.RequestPath;
 import dev.cqrs.orders.platform.problem.Problems;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -30,7 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * already audited with the command's events (a refusal by the role check or the rate limiter, a
  * validation error, a conflict, a replay of an idempotent answer) is written in its own
  * transaction. Refusals of a token by the container, before JAX-RS, are audited by
- * {@link ErrorPageServlet}. Every answer carries the request's correlation id.
+ * {@link ErrorPageServlet}. Every answer carries the request's correlation id; a command's also its
+ * {@code Command-Id} and monitor link ({@link CommandTracking#announce}), and its audit row is its
+ * tracking record: the id its client was given, and the problem of a refusal.
  */
 @Provider
 @ApplicationScoped
@@ -67,6 +72,10 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
             return;
         }
         request.setProperty(CORRELATION_PROPERTY, metadata.commandId());
+        String key = request.getHeaderString(Idempotency.HEADER);
+        if (key != null && Idempotency.isValid(key)) {
+            metadata.trackingId(key);
+        }
         if (caller != null) {
             metadata.principal(caller.getName());
         }
@@ -83,6 +92,7 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
             return;
         }
         response.getHeaders().putSingle(CORRELATION_HEADER, metadata.commandId().toString());
+        CommandTracking.announce(response.getHeaders(), request.getUriInfo().getBaseUri(), metadata.trackingId());
         if (metadata.auditedStatus() == response.getStatus()) {
             return;
         }
@@ -93,7 +103,18 @@ public class CommandAuditFilter implements ContainerRequestFilter, ContainerResp
             metadata.request(request.getMethod(), "/" + RequestPath.of(request.getUriInfo()));
         }
         audit.record(metadata.principal(), metadata.commandType(), metadata.method(), metadata.path(),
-                metadata.aggregateId(), response.getStatus(), metadata.commandId());
+                metadata.aggregateId(), response.getStatus(), metadata.commandId(),
+                new AuditLog.Tracking(metadata.receivedAt(), metadata.trackingId(), problem(response)));
+    }
+
+    /** The problem+json document of a refusal, as its client got it; {@code null} for any other answer. */
+    private static String problem(ContainerResponseContext response) {
+        if (response.getStatus() < 300 || response.getMediaType() == null
+                || !Problems.MEDIA_TYPE.equals(response.getMediaType().getType() + "/" + response.getMediaType().getSubtype())) {
+            return null;
+        }
+        Object entity = response.getEntity();
+        return entity instanceof JsonObject || entity instanceof String ? entity.toString() : null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cqrs.orders.platform.security;
 
 import dev.cqrs.orders.platform.command.CommandMetadata;
+import dev.cqrs.orders.platform.command.CommandTracking;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.problem.Problems;
 import jakarta.inject.Inject;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,11 +45,6 @@ public class ErrorPageServlet extends HttpServlet {
         }
         String uri = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? request.getRequestURI() : uri;
-        if (code != null && CommandAuditFilter.isCommand(request.getMethod())) {
-            Principal principal = request.getUserPrincipal();
-            audit.record(principal == null ? CommandMetadata.ANONYMOUS : principal.getName(), null,
-                    request.getMethod(), path, null, status, correlation);
-        }
         String title = switch (status) {
             case 400 -> "Bad request";
             case 401 -> "Unauthorized";
@@ -69,7 +66,18 @@ public class ErrorPageServlet extends HttpServlet {
         if (status >= 500) {
             body.add("incident", correlation.toString());
         }
-        byte[] bytes = body.build().toString().getBytes(StandardCharsets.UTF_8);
+        String problem = body.build().toString();
+        boolean command = code != null && CommandAuditFilter.isCommand(request.getMethod());
+        if (command) {
+            // Tracked under its correlation id: whoever sent it was not known, so only an admin can follow it.
+            Principal principal = request.getUserPrincipal();
+            audit.record(principal == null ? CommandMetadata.ANONYMOUS : principal.getName(), null,
+                    request.getMethod(), path, null, status, correlation,
+                    new AuditLog.Tracking(Instant.now(), correlation.toString(), problem));
+            response.setHeader(CommandTracking.HEADER, correlation.toString());
+            response.addHeader("Link", CommandTracking.monitorLink(request.getContextPath(), correlation.toString()));
+        }
+        byte[] bytes = problem.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(Problems.MEDIA_TYPE);
         response.setContentLength(bytes.length);
