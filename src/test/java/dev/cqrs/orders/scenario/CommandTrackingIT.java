@@ -13,7 +13,6 @@ import dev.cqrs.orders.testsupport.Tokens;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +68,7 @@ class CommandTrackingIT {
         String productId = system.createProduct("Tracked tea", "2.00");
         // The product's first event parked as dead: its next event is published but held back by the
         // read side (it waits behind it) until an admin replays the dead letter.
-        String parkedEvent = parkFirstEvent(productId);
+        String parkedEvent = DeadLetterFixture.parkFirstEventOfProduct(system, productId, "parked by CommandTrackingIT");
         OrderSystem.Answer changed;
         JsonObject accepted;
         Instant sent = Instant.now();
@@ -190,30 +189,5 @@ class CommandTrackingIT {
             return TestDatabases.count(read, "SELECT count(*) FROM parked_events WHERE aggregate_id = ? AND state = 'waiting'",
                     UUID.fromString(aggregateId));
         }
-    }
-
-    /** Parks the aggregate's first event (as the app serializes it, GET /admin/events) as dead; returns its id. */
-    private String parkFirstEvent(String aggregateId) throws Exception {
-        system.awaitView("products/" + aggregateId, v -> true);
-        long position = Awaitility.await("a global position for " + aggregateId).atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
-                    try (Connection write = TestDatabases.write()) {
-                        return TestDatabases.count(write, "SELECT coalesce(max(global_position), 0) FROM event_log"
-                                + " WHERE aggregate_id = ? AND sequence = 1", UUID.fromString(aggregateId));
-                    }
-                }, p -> p > 0);
-        JsonObject event = system.get("admin/events?limit=1&after=" + (position - 1)).json().getJsonArray("items")
-                .getJsonObject(0).getJsonObject("event");
-        assertEquals(aggregateId, event.getString("aggregate_id"));
-        try (Connection read = TestDatabases.read(); PreparedStatement insert = read.prepareStatement("""
-                INSERT INTO parked_events (event_id, aggregate_type, aggregate_id, sequence, event, state, attempts, last_error)
-                VALUES (?, ?, ?, 1, CAST(? AS jsonb), 'dead', 1, 'parked by CommandTrackingIT')""")) {
-            insert.setObject(1, UUID.fromString(event.getString("event_id")));
-            insert.setString(2, event.getString("aggregate_type"));
-            insert.setObject(3, UUID.fromString(aggregateId));
-            insert.setString(4, event.toString());
-            assertEquals(1, insert.executeUpdate());
-        }
-        return event.getString("event_id");
     }
 }

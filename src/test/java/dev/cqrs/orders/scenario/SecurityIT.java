@@ -474,24 +474,7 @@ class SecurityIT {
      */
     private String parkedDeadLetter() throws Exception {
         parkedProduct = admin.createProduct("Parked tea", "1.00");
-        admin.awaitView("products/" + parkedProduct, v -> true);
-        long position = Awaitility.await("a global position for " + parkedProduct).atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> Long.parseLong(writeColumn("SELECT coalesce(max(global_position), 0)::text FROM event_log "
-                        + "WHERE aggregate_id = ? AND sequence = 1", UUID.fromString(parkedProduct)).get(0)), p -> p > 0);
-        JsonObject event = admin.get("admin/events?limit=1&after=" + (position - 1)).json().getJsonArray("items")
-                .getJsonObject(0).getJsonObject("event");
-        assertEquals(parkedProduct, event.getString("aggregate_id"), "the event at position " + position);
-        try (Connection read = TestDatabases.read(); PreparedStatement insert = read.prepareStatement("""
-                INSERT INTO parked_events (event_id, aggregate_type, aggregate_id, sequence, event, state, attempts, last_error)
-                VALUES (?, ?, ?, 1, CAST(? AS jsonb), 'dead', 1, 'parked by SecurityIT for the retry row')""")) {
-            insert.setObject(1, UUID.fromString(event.getString("event_id")));
-            insert.setString(2, event.getString("aggregate_type"));
-            insert.setObject(3, UUID.fromString(parkedProduct));
-            insert.setString(4, event.toString());
-            assertEquals(1, insert.executeUpdate(), "the dead letter parked");
-        }
-        return event.getString("event_id");
+        return DeadLetterFixture.parkFirstEventOfProduct(admin, parkedProduct, "parked by SecurityIT for the retry row");
     }
 
     /**
