@@ -51,6 +51,10 @@ public class OutboxRelay {
     // their events, in one statement. The delete is part of the relay's transaction, which commits
     // only after the broker has taken the events: if sending fails it rolls back and the rows are
     // there again; another instance's relay waits on the row locks and then finds only what is left.
+    // The same statement writes their publication receipts (write V7, GET /commands/{id}), stamped
+    // as the relay takes them and, like the delete, visible only once the broker has them: the first
+    // that commits counts, a resend keeps it. (Not a statement of their own after the send: that
+    // was one more round trip per batch on the relay's thread.)
     private static final String CLAIM = """
             WITH claimed AS (
                 SELECT aggregate_id, sequence, resend_id FROM outbox
@@ -59,16 +63,15 @@ public class OutboxRelay {
                 FOR UPDATE),
             released AS (
                 DELETE FROM outbox o USING claimed c
-                WHERE o.aggregate_id = c.aggregate_id AND o.sequence = c.sequence)
+                WHERE o.aggregate_id = c.aggregate_id AND o.sequence = c.sequence),
+            published AS (
+                INSERT INTO event_publications (aggregate_id, sequence, published_at)
+                SELECT aggregate_id, sequence, clock_timestamp() FROM claimed
+                ON CONFLICT (aggregate_id, sequence) DO NOTHING)
             SELECT %s, c.resend_id
             FROM claimed c
             JOIN events e ON e.aggregate_id = c.aggregate_id AND e.sequence = c.sequence
             ORDER BY c.aggregate_id, c.sequence""".formatted(EventEnvelope.COLUMNS);
-
-    private static final String PUBLISHED = """
-            INSERT INTO event_publications (aggregate_id, sequence, published_at)
-            SELECT a, s, clock_timestamp() FROM unnest(?::uuid[], ?::int[]) AS p (a, s)
-            ON CONFLICT (aggregate_id, sequence) DO NOTHING""";
 
     private static final String STALE = """
             SELECT aggregate_id FROM outbox
@@ -209,25 +212,9 @@ public class OutboxRelay {
             List<EventEnvelope> events = claim(connection, aggregateIds, resendIds);
             if (!events.isEmpty()) {
                 publisher.publish(events, resendIds);
-                published(connection, events);
             }
             return events.size();
         });
-    }
-
-    /**
-     * Records when the broker took these events (write V7, for {@code GET /commands/{id}}), in the
-     * transaction that deletes their outbox rows: the first publication counts, a resend keeps it.
-     */
-    private static void published(Connection connection, List<EventEnvelope> events) throws SQLException {
-        UUID[] aggregates = new UUID[events.size()];
-        Integer[] sequences = new Integer[events.size()];
-        for (int i = 0; i < aggregates.length; i++) {
-            aggregates[i] = events.get(i).aggregateId();
-            sequences[i] = events.get(i).sequence();
-        }
-        Jdbc.update(connection, PUBLISHED, connection.createArrayOf("uuid", aggregates),
-                connection.createArrayOf("int4", sequences));
     }
 
     private static List<EventEnvelope> claim(Connection connection, List<UUID> aggregateIds, Map<UUID, UUID> resendIds)
