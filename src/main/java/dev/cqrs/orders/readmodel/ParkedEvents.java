@@ -243,10 +243,10 @@ public class ParkedEvents {
                     .add("event_type", eventType)
                     .add("state", state)
                     .add("attempts", attempts);
-            addNullable(item, "error", error);
-            addNullable(item, "next_attempt_at", nextAttemptAt);
-            addNullable(item, "parked_at", parkedAt);
-            addNullable(item, "updated_at", updatedAt);
+            JsonSupport.addText(item, "error", error);
+            JsonSupport.addText(item, "next_attempt_at", nextAttemptAt);
+            JsonSupport.addText(item, "parked_at", parkedAt);
+            JsonSupport.addText(item, "updated_at", updatedAt);
             return item.add("event", JsonSupport.parseObject(event)).build();
         }
     }
@@ -257,14 +257,6 @@ public class ParkedEvents {
             return Jdbc.rows(connection, LIST, Parked::of, state, state, limit).stream().map(Parked::toJson).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("listing parked events failed", e);
-        }
-    }
-
-    private static void addNullable(JsonObjectBuilder item, String name, Object value) {
-        if (value == null) {
-            item.addNull(name);
-        } else {
-            item.add(name, value.toString());
         }
     }
 

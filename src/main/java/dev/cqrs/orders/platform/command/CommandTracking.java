@@ -156,13 +156,13 @@ public class CommandTracking {
             } else {
                 json.add("position", ((Number) event[3]).longValue());
             }
-            instant(json, "published_at", publishedAt);
-            instant(json, "projected_at", projectedAt);
+            JsonSupport.addText(json, "published_at", publishedAt);
+            JsonSupport.addText(json, "projected_at", projectedAt);
             list.add(json);
         }
         JsonObjectBuilder json = JsonSupport.object().add("command_id", (String) command[0]);
-        text(json, "type", (String) command[1]);
-        text(json, "aggregate_id", (String) command[2]);
+        JsonSupport.addText(json, "type", command[1]);
+        JsonSupport.addText(json, "aggregate_id", command[2]);
         json.add("principal", (String) command[3])
                 .add("received_at", command[4].toString())
                 .add("outcome", accepted ? "accepted" : "rejected");
@@ -172,7 +172,7 @@ public class CommandTracking {
             json.add("problem", JsonSupport.parseObject((String) command[6]));
         }
         // A command that wrote nothing has nothing that travels: it stays accepted.
-        text(json, "status", !accepted ? null : events.isEmpty() ? "accepted"
+        JsonSupport.addText(json, "status", !accepted ? null : events.isEmpty() ? "accepted"
                 : allProjected ? "projected" : allPublished ? "published" : "accepted");
         return json.add("events", list).build();
     }
@@ -182,22 +182,6 @@ public class CommandTracking {
             return text == null ? null : UUID.fromString(text);
         } catch (IllegalArgumentException notAnAggregate) {
             return null;
-        }
-    }
-
-    private static void instant(JsonObjectBuilder json, String field, Instant value) {
-        if (value == null) {
-            json.addNull(field);
-        } else {
-            json.add(field, value.toString());
-        }
-    }
-
-    private static void text(JsonObjectBuilder json, String field, String value) {
-        if (value == null) {
-            json.addNull(field);
-        } else {
-            json.add(field, value);
         }
     }
 }

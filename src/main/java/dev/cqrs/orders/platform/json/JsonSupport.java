@@ -38,6 +38,11 @@ public final class JsonSupport {
         return PROVIDER.createParser(in);
     }
 
+    /** {@code field}: the text of {@code value} (an id, an instant, a word), or JSON null when there is none. */
+    public static JsonObjectBuilder addText(JsonObjectBuilder json, String field, Object value) {
+        return value == null ? json.addNull(field) : json.add(field, value.toString());
+    }
+
     /** Parses JSON text we wrote ourselves (stored events, messages); not for client input. */
     public static JsonObject parseObject(String text) {
         try (JsonReader reader = PROVIDER.createReader(new StringReader(text))) {

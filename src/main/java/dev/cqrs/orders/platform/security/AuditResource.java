@@ -75,17 +75,9 @@ public class AuditResource {
                 .add("status", e.status())
                 .add("outcome", e.outcome())
                 .add("correlation_id", e.correlationId().toString());
-        nullable(json, "command_type", e.commandType());
-        nullable(json, "aggregate_id", e.aggregateId());
+        JsonSupport.addText(json, "command_type", e.commandType());
+        JsonSupport.addText(json, "aggregate_id", e.aggregateId());
         return json.build();
-    }
-
-    private static void nullable(JsonObjectBuilder json, String field, String value) {
-        if (value == null) {
-            json.addNull(field);
-        } else {
-            json.add(field, value);
-        }
     }
 
     private static String text(String field, String value) {
