@@ -38,6 +38,11 @@ final class OrderSystem {
         this.token = token;
     }
 
+    /** Where this service is reached. */
+    URI base() {
+        return base;
+    }
+
     /** The same service, called with {@code token} ({@code null}: no Authorization header). */
     OrderSystem as(String token) {
         return new OrderSystem(base, token);

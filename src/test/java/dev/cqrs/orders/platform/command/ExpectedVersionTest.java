@@ -18,14 +18,15 @@ class ExpectedVersionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"\"3\"", " \"3\" ", "*", "\"1\", \"3\"", "\"3\",\"4\"", "W/\"3\", \"3\"", ", \"3\",, ",
-            "\"7\"\t,\t\"3\"", "\"x\", \"3\""})
+            "\"7\"\t,\t\"3\"", "\"x\", \"3\"", "\"3.kZ0_a-9xQw3tY7mP\"", "\"2.x\", \"3.x\""})
     void aConditionThatNamesTheCurrentVersionStronglyHolds(String ifMatch) {
         assertThatCode(() -> ExpectedVersion.fromIfMatch(ifMatch).check("order", ID, 3)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\"0\"", "\"2\"", "\"7\", \"99999\"", "W/\"3\"", "W/\"3\", W/\"4\"", "\"03\"",
-            "\"abc\"", "\"\"", "\"99999999999999999999\"", "", ",", " , ", "\"<3>\""})
+            "\"abc\"", "\"\"", "\"99999999999999999999\"", "", ",", " , ", "\"<3>\"", "\"3.\"", "\"30.x\"",
+            "\"03.x\"", "W/\"3.x\"", "\".3\"", "\"3x\""})
     void aWellFormedConditionThatNamesItNotIsA412(String ifMatch) {
         ExpectedVersion condition = ExpectedVersion.fromIfMatch(ifMatch);
         assertThatThrownBy(() -> condition.check("order", ID, 3)).isInstanceOf(VersionMismatchException.class)
