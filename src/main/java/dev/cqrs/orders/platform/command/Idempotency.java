@@ -1,10 +1,10 @@
 package dev.cqrs.orders.platform.command;
 
+import dev.cqrs.orders.platform.Sha256;
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -35,15 +35,11 @@ public final class Idempotency {
     }
 
     static byte[] fingerprint(String method, String path, byte[] body) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update((method + ' ' + path + '\n').getBytes(StandardCharsets.UTF_8));
-            if (body != null) {
-                sha256.update(body);
-            }
-            return sha256.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        MessageDigest sha256 = Sha256.digest();
+        sha256.update((method + ' ' + path + '\n').getBytes(StandardCharsets.UTF_8));
+        if (body != null) {
+            sha256.update(body);
         }
+        return sha256.digest();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cqrs.orders.platform.http;
 
+import dev.cqrs.orders.platform.Sha256;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
@@ -19,8 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.io.ByteArrayOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -60,13 +59,6 @@ public class ViewValidators implements ContainerRequestFilter, ContainerResponse
     public static final String CACHE_CONTROL = "private, no-cache";
     private static final String CONDITION = ViewValidators.class.getName() + ".ifNoneMatch";
     private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    });
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -100,7 +92,7 @@ public class ViewValidators implements ContainerRequestFilter, ContainerResponse
 
     /** The opaque part of a view's entity tag: see the class's comment. */
     static String tagOf(JsonStructure json, byte[] body) {
-        byte[] sha = SHA_256.get().digest(body);
+        byte[] sha = Sha256.of(body);
         String digest = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha, 12));
         if (json instanceof JsonObject object && object.get("version") instanceof JsonNumber version && version.isIntegral()) {
             return version.longValue() + "." + digest;

@@ -1,9 +1,9 @@
 package dev.cqrs.orders.platform.security;
 
+import dev.cqrs.orders.platform.Sha256;
 import dev.cqrs.orders.platform.security.BearerTokenVerifier.VerifiedToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,14 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VerifiedTokenCache {
 
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    });
-
     private final ConcurrentHashMap<Key, VerifiedToken> entries = new ConcurrentHashMap<>();
     private final int maxEntries;
 
@@ -40,7 +32,7 @@ public final class VerifiedTokenCache {
 
     /** The SHA-256 of a token, as the cache's key. */
     public static Key keyOf(String token) {
-        return new Key(SHA_256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+        return new Key(Sha256.of(token.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     /** The verified token under {@code key}, if it is known and valid at {@code nowSeconds}. */
