@@ -440,6 +440,12 @@ class SecurityIT {
         assertEquals(answer.status(), entry.getInt("status"));
         assertEquals(outcome, entry.getString("outcome"));
         assertEquals(answer.header("X-Correlation-Id").orElse("none"), entry.getString("correlation_id"));
+        assertEquals(answer.header("Command-Id").orElse("none"), entry.getString("command_id"), entry.toString());
+        if (answer.status() < 400) {
+            assertTrue(entry.isNull("problem"), entry.toString());
+        } else {
+            assertEquals(answer.json(), entry.getJsonObject("problem"), "the problem its client got: " + entry);
+        }
     }
 
     private static List<Integer> statuses(JsonArray items) {

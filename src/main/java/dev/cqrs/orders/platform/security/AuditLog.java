@@ -39,7 +39,7 @@ public class AuditLog {
 
     /** One audit row, as {@code GET /admin/audit} answers it. */
     public record Entry(long id, Instant recordedAt, String principal, String commandType, String method, String path,
-                        String aggregateId, int status, String outcome, UUID correlationId) {
+                        String aggregateId, int status, String outcome, UUID correlationId, String commandId, String problem) {
     }
 
     /** A filter of {@link #newest}: {@code null} fields match everything. */
@@ -95,7 +95,7 @@ public class AuditLog {
     public List<Entry> newest(Filter filter) throws SQLException {
         StringBuilder sql = new StringBuilder("""
                 SELECT id, recorded_at, principal, command_type, method, path, aggregate_id, status, outcome,
-                       correlation_id::text
+                       correlation_id::text, command_id, problem::text
                 FROM audit_log WHERE true""");
         List<Object> parameters = new ArrayList<>();
         where(sql, parameters, " AND principal = ?", filter.principal());
@@ -110,7 +110,8 @@ public class AuditLog {
             for (Object[] row : Jdbc.query(connection, sql.toString(), parameters.toArray())) {
                 entries.add(new Entry(((Number) row[0]).longValue(), (Instant) row[1], (String) row[2],
                         (String) row[3], (String) row[4], (String) row[5], (String) row[6],
-                        ((Number) row[7]).intValue(), (String) row[8], UUID.fromString((String) row[9])));
+                        ((Number) row[7]).intValue(), (String) row[8], UUID.fromString((String) row[9]),
+                        (String) row[10], (String) row[11]));
             }
         }
         return entries;
