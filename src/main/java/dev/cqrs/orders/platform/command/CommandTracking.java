@@ -166,11 +166,7 @@ public class CommandTracking {
         json.add("principal", (String) command[3])
                 .add("received_at", command[4].toString())
                 .add("outcome", accepted ? "accepted" : "rejected");
-        if (command[6] == null) {
-            json.addNull("problem");
-        } else {
-            json.add("problem", JsonSupport.parseObject((String) command[6]));
-        }
+        JsonSupport.addObject(json, "problem", (String) command[6]);
         // A command that wrote nothing has nothing that travels: it stays accepted.
         JsonSupport.addText(json, "status", !accepted ? null : events.isEmpty() ? "accepted"
                 : allProjected ? "projected" : allPublished ? "published" : "accepted");

@@ -38,13 +38,12 @@ public final class ExpectedVersion {
         if (header == null) {
             return ANY;
         }
-        String value = header.strip();
-        if (value.equals("*")) {
+        EntityTags condition = EntityTags.parse("If-Match", header);
+        if (condition.any()) {
             return ANY;
         }
-        List<String> strong = EntityTags.parse("If-Match", value).tags().stream()
-                .filter(tag -> !tag.weak()).map(EntityTags.Tag::opaque).toList();
-        return new ExpectedVersion(strong, value);
+        List<String> strong = condition.tags().stream().filter(tag -> !tag.weak()).map(EntityTags.Tag::opaque).toList();
+        return new ExpectedVersion(strong, header.strip());
     }
 
     /** Throws 412 when the condition is false for an aggregate at {@code actual}. */

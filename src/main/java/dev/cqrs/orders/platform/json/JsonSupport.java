@@ -43,6 +43,11 @@ public final class JsonSupport {
         return value == null ? json.addNull(field) : json.add(field, value.toString());
     }
 
+    /** {@code field}: the JSON object we stored as {@code text} (a problem document), or JSON null when there is none. */
+    public static JsonObjectBuilder addObject(JsonObjectBuilder json, String field, String text) {
+        return text == null ? json.addNull(field) : json.add(field, parseObject(text));
+    }
+
     /** Parses JSON text we wrote ourselves (stored events, messages); not for client input. */
     public static JsonObject parseObject(String text) {
         try (JsonReader reader = PROVIDER.createReader(new StringReader(text))) {

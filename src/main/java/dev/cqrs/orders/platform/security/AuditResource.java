@@ -79,11 +79,7 @@ public class AuditResource {
         JsonSupport.addText(json, "aggregate_id", e.aggregateId());
         // The id its client was given (Command-Id) and, for a refusal, the problem+json it got (issue 18).
         JsonSupport.addText(json, "command_id", e.commandId());
-        if (e.problem() == null) {
-            json.addNull("problem");
-        } else {
-            json.add("problem", JsonSupport.parseObject(e.problem()));
-        }
+        JsonSupport.addObject(json, "problem", e.problem());
         return json.build();
     }
 
