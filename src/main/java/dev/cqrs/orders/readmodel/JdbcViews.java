@@ -29,12 +29,17 @@ final class JdbcViews implements Views {
 
     private static final String PROJECTED = "projected AS (INSERT INTO event_projections (event_id, projected_at)"
             + " SELECT unnest(?::uuid[]), clock_timestamp() ON CONFLICT (event_id) DO NOTHING)";
+    private static final String LOGGED = "logged AS (INSERT INTO view_changes (view_table, row_id)"
+            + " SELECT unnest(?::text[]), unnest(?::uuid[]))";
 
     private final Connection connection;
     private final List<Write> kept = new ArrayList<>();
     private final Set<ViewTable<?>> touched = new HashSet<>();
     // Events applied in this unit, for read V8's event_projections (GET /commands/{id}).
     private final List<UUID> projected = new ArrayList<>();
+    // Rows of tables read by key written in this unit and not logged yet, then all of the unit's (after the commit).
+    private final List<ViewCache.Change> unlogged = new ArrayList<>();
+    private final List<ViewCache.Change> changes = new ArrayList<>();
 
     JdbcViews(Connection connection) {
         this.connection = connection;
@@ -53,9 +58,17 @@ final class JdbcViews implements Views {
         projected.add(eventId);
     }
 
-    /** Writes the kept writes, all in one statement; an update that found no row fails the unit. */
+    /** The rows of tables read by key that this unit wrote, for the caches to drop once it committed. */
+    List<ViewCache.Change> changes() {
+        return changes;
+    }
+
+    /**
+     * Writes the kept writes, all in one statement, with the unit's changes of rows read by key
+     * ({@code view_changes}); an update that found no row fails the unit.
+     */
     void flush() throws SQLException {
-        if (kept.isEmpty() && projected.isEmpty()) {
+        if (kept.isEmpty() && projected.isEmpty() && unlogged.isEmpty()) {
             return;
         }
         StringBuilder sql = new StringBuilder("WITH ");
@@ -75,6 +88,11 @@ final class JdbcViews implements Views {
             sql.append(kept.isEmpty() ? "" : ", ").append(PROJECTED);
             parameters.add(connection.createArrayOf("uuid", projected.toArray()));
         }
+        if (!unlogged.isEmpty()) {
+            sql.append(kept.isEmpty() && projected.isEmpty() ? "" : ", ").append(LOGGED);
+            parameters.add(connection.createArrayOf("text", unlogged.stream().map(ViewCache.Change::table).toArray()));
+            parameters.add(connection.createArrayOf("uuid", unlogged.stream().map(ViewCache.Change::rowId).toArray()));
+        }
         sql.append(" SELECT ").append(updates.isEmpty() ? "0" : String.join(" + ", updates));
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             Jdbc.bind(statement, parameters.toArray());
@@ -90,11 +108,21 @@ final class JdbcViews implements Views {
         kept.clear();
         touched.clear();
         projected.clear();
+        unlogged.clear();
     }
 
     private void keep(Write write) {
         kept.add(write);
         touched.add(write.table());
+    }
+
+    /** A row of a table read by key is written (or may be: an insert that finds it there changes nothing). */
+    private <R extends Record> void changing(ViewTable<R> table, R row) {
+        if (table.isReadByKey()) {
+            ViewCache.Change change = new ViewCache.Change(table.name(), (UUID) table.keyOf(row));
+            unlogged.add(change);
+            changes.add(change);
+        }
     }
 
     private final class Live<R extends Record> implements Rows<R> {
@@ -140,12 +168,17 @@ final class JdbcViews implements Views {
         @Override
         public boolean insert(R row) throws SQLException {
             beforeReading();
-            return Jdbc.update(connection, insertSql(), table.parameters(row)) == 1;
+            boolean inserted = Jdbc.update(connection, insertSql(), table.parameters(row)) == 1;
+            if (inserted) {
+                changing(table, row);
+            }
+            return inserted;
         }
 
         @Override
         public void insertIfAbsent(R row) {
             keep(new Write(table, insertSql(), table.parameters(row), false));
+            changing(table, row);
         }
 
         private String updateSql() {
@@ -163,6 +196,7 @@ final class JdbcViews implements Views {
 
         @Override
         public void update(List<R> rows) throws SQLException {
+            rows.forEach(row -> changing(table, row));
             if (rows.size() == 1) {
                 keep(new Write(table, updateSql(), updateParameters(rows.get(0)), true));
                 return;

@@ -87,10 +87,30 @@ public class ProjectionGate {
     @Inject
     ParkedEvents parked;
 
+    @Inject
+    ViewCache cache;
+
+    /** Work of one read_db transaction on its views (the unit's {@link JdbcViews}). */
+    @FunctionalInterface
+    private interface Unit<T> {
+        T on(Connection connection, JdbcViews views) throws SQLException;
+    }
+
+    /**
+     * {@code work} in a read_db transaction of its own; once it committed, this instance's read
+     * cache drops the rows it changed (other instances find them in {@code view_changes}).
+     */
+    private <T> T inTransaction(Unit<T> work) throws SQLException {
+        JdbcViews[] views = new JdbcViews[1];
+        T result = Jdbc.inTransaction(readDb, connection -> work.on(connection, views[0] = new JdbcViews(connection)));
+        cache.changed(views[0].changes());
+        return result;
+    }
+
     /** An event as it comes from the broker: applied, ignored or parked to wait. */
     public Outcome receive(EventEnvelope event) {
         try {
-            return Jdbc.inTransaction(readDb, connection -> receive(connection, event));
+            return inTransaction((connection, views) -> receive(connection, views, event));
         } catch (SQLException e) {
             // Rolled back; nothing was applied.
             throw new IllegalStateException("projecting " + event.type() + " " + event.eventId() + " failed: " + e, e);
@@ -119,10 +139,9 @@ public class ProjectionGate {
         Arrays.sort(order, Comparator.comparingLong(i -> keyOf[i]));
         Long[] keys = Arrays.stream(order).map(i -> keyOf[i]).toArray(Long[]::new);
         try {
-            return Jdbc.inTransaction(readDb, connection -> {
+            return inTransaction((connection, views) -> {
                 Jdbc.query(connection, LOCK_ALL, connection.createArrayOf("int8", keys));
                 Map<UUID, Object[]> gates = gates(connection, events);
-                JdbcViews views = new JdbcViews(connection);
                 Set<UUID> seen = new HashSet<>();
                 Outcome[] outcomes = new Outcome[order.length];
                 for (int i : order) {
@@ -143,9 +162,8 @@ public class ProjectionGate {
         }
     }
 
-    private Outcome receive(Connection connection, EventEnvelope event) throws SQLException {
+    private Outcome receive(Connection connection, JdbcViews views, EventEnvelope event) throws SQLException {
         lock(connection, event.aggregateId());
-        JdbcViews views = new JdbcViews(connection);
         Outcome outcome = judgeAndApply(connection, event, views, null);
         views.flush();
         return outcome;
@@ -249,7 +267,7 @@ public class ProjectionGate {
     public Step applyNextParked(UUID aggregateId, boolean includeDead) {
         EventEnvelope[] event = new EventEnvelope[1];
         try {
-            return Jdbc.inTransaction(readDb, connection -> applyNextParked(connection, aggregateId, includeDead, event));
+            return inTransaction((connection, views) -> applyNextParked(connection, views, aggregateId, includeDead, event));
         } catch (SQLException | RuntimeException e) {
             if (event[0] == null) {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException("reading parked events failed: " + e, e);
@@ -258,8 +276,8 @@ public class ProjectionGate {
         }
     }
 
-    private Step applyNextParked(Connection connection, UUID aggregateId, boolean includeDead, EventEnvelope[] taken)
-            throws SQLException {
+    private Step applyNextParked(Connection connection, JdbcViews views, UUID aggregateId, boolean includeDead,
+                                 EventEnvelope[] taken) throws SQLException {
         lock(connection, aggregateId);
         List<ParkedEvents.Entry> first = parked.first(connection, aggregateId);
         if (first.isEmpty()) {
@@ -287,7 +305,6 @@ public class ProjectionGate {
             default -> {
             }
         }
-        JdbcViews views = new JdbcViews(connection);
         apply(views, event, readers, skipping(held));
         views.flush();
         parked.remove(connection, event.eventId());

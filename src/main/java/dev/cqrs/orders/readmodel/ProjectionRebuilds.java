@@ -92,6 +92,9 @@ public class ProjectionRebuilds {
     ManagedThreadFactory threads;
 
     @Inject
+    ViewCache cache;
+
+    @Inject
     EventLog eventLog;
 
     @Inject
@@ -235,6 +238,7 @@ public class ProjectionRebuilds {
             }
             last[0] = head.position();
         });
+        cache.replaced(tables);
         progress.beat(replay.events(), 100, last[0]);
     }
 

@@ -78,6 +78,10 @@ final class ShadowTables {
         if (table.isCounters()) {
             Jdbc.update(connection, "DELETE FROM " + table.deltas());
         }
+        if (table.isReadByKey()) {
+            // Every row changed: each instance's read cache drops the table (ViewCache).
+            Jdbc.update(connection, "INSERT INTO view_changes (view_table, row_id) VALUES (?, NULL)", table.name());
+        }
     }
 
     /** Writes rows into the shadow: inserts, or (when {@code upsert}) replaces rows with the same key. */

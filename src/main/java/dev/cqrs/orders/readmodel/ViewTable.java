@@ -82,6 +82,8 @@ public final class ViewTable<R extends Record> {
     private final Set<String> lookups;
     private final String stamp;
     private final Set<String> bookkeeping;
+    private final boolean logged;
+    private final int versionColumn;
     private final String columnList;
     // The live projection's statements, made once (JdbcViews).
     final String findShared;
@@ -92,8 +94,9 @@ public final class ViewTable<R extends Record> {
     private final String findByKey;
 
     private ViewTable(String name, Class<R> type, boolean counters, Set<String> lookups, String stamp,
-                      Set<String> bookkeeping) {
+                      Set<String> bookkeeping, boolean logged) {
         this.name = name;
+        this.logged = logged;
         this.type = type;
         this.counters = counters;
         this.lookups = lookups;
@@ -110,6 +113,7 @@ public final class ViewTable<R extends Record> {
         }
         this.columns = List.copyOf(list);
         this.columnList = columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        this.versionColumn = columns.stream().map(Column::name).toList().indexOf("version");
         String key = columns.get(0).name();
         String marks = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         this.findShared = "SELECT " + columnList + " FROM " + name + " WHERE " + key + " = ? FOR SHARE";
@@ -145,19 +149,19 @@ public final class ViewTable<R extends Record> {
 
     /** A table of rows. */
     public static <R extends Record> ViewTable<R> rows(String name, Class<R> type) {
-        return new ViewTable<>(name, type, false, Set.of(), null, Set.of());
+        return new ViewTable<>(name, type, false, Set.of(), null, Set.of(), false);
     }
 
     /** A table of counters: see the class comment. */
     public static <R extends Record> ViewTable<R> counters(String name, Class<R> type) {
-        return new ViewTable<>(name, type, true, Set.of(), null, Set.of());
+        return new ViewTable<>(name, type, true, Set.of(), null, Set.of(), false);
     }
 
     /** The same table, whose rows can be found by {@code column} too ({@link Rows#findForUpdate(String, Object)}). */
     public ViewTable<R> lookup(String column) {
         Set<String> more = new LinkedHashSet<>(lookups);
         more.add(column);
-        return new ViewTable<>(name, type, counters, Set.copyOf(more), stamp, bookkeeping);
+        return new ViewTable<>(name, type, counters, Set.copyOf(more), stamp, bookkeeping, logged);
     }
 
     /**
@@ -165,7 +169,7 @@ public final class ViewTable<R extends Record> {
      * write: when the projection wrote the row, which the benchmarks read back as lag.
      */
     public ViewTable<R> stampedAt(String column) {
-        return new ViewTable<>(name, type, counters, lookups, column, bookkeeping);
+        return new ViewTable<>(name, type, counters, lookups, column, bookkeeping, logged);
     }
 
     /**
@@ -175,7 +179,30 @@ public final class ViewTable<R extends Record> {
      * or after the order). The verifier does not compare them; everything else it does.
      */
     public ViewTable<R> bookkeeping(String... columns) {
-        return new ViewTable<>(name, type, counters, lookups, stamp, Set.of(columns));
+        return new ViewTable<>(name, type, counters, lookups, stamp, Set.of(columns), logged);
+    }
+
+    /**
+     * The same table, whose rows clients read by key ({@code GET /orders/{id}}): the live projection
+     * writes each change of a row to {@code view_changes} in its transaction, and a rebuild's swap
+     * one row for the whole table, so that every instance's {@link ViewCache} drops what it holds
+     * of them. Rows only: counters are not read by key.
+     */
+    public ViewTable<R> readByKey() {
+        if (counters) {
+            throw new IllegalArgumentException(name + ": counters are not cached by key");
+        }
+        return new ViewTable<>(name, type, counters, lookups, stamp, bookkeeping, true);
+    }
+
+    /** Whether changes of its rows are written to {@code view_changes} ({@link #readByKey}). */
+    boolean isReadByKey() {
+        return logged;
+    }
+
+    /** The row's {@code version} column, or 0 when the table has none. */
+    int versionOf(R row) {
+        return versionColumn < 0 ? 0 : ((Number) value(row, versionColumn)).intValue();
     }
 
     boolean isBookkeeping(String column) {

@@ -248,6 +248,12 @@ final class OrderModel {
         });
         assertEquals(expected.keySet(), views.keySet(), context + ": the orders listed for user " + userId);
         expected.forEach((id, order) -> assertOrderView(order, views.get(id), context + ", order " + id));
+        // By id, through this instance's read cache: the same as the list read from read_db (issue 19).
+        for (String id : expected.keySet()) {
+            OrderSystem.Answer one = system.get("orders/" + id);
+            assertEquals(200, one.status(), context + ": order " + id + ": " + one.body());
+            assertEquals(views.get(id), one.json(), context + ": order " + id + " by id (read cache) and in its list (read_db)");
+        }
     }
 
     private void assertOrderView(Order order, JsonObject view, String what) {

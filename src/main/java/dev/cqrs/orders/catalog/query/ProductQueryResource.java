@@ -1,6 +1,7 @@
 package dev.cqrs.orders.catalog.query;
 
 import java.util.List;
+import dev.cqrs.orders.readmodel.ViewCache;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -9,10 +10,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
 import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.PathIds;
-import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.security.Roles;
-import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
@@ -21,10 +20,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /** A product's view; the read database only. (Its sales: the reporting feature.) */
 @ApplicationScoped
@@ -32,8 +28,8 @@ import javax.sql.DataSource;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProductQueryResource {
 
-    @Resource(lookup = Resources.READ_DB)
-    DataSource readDb;
+    @Inject
+    ViewCache cache;
 
     @Inject
     ReadYourWrites reads;
@@ -44,11 +40,8 @@ public class ProductQueryResource {
     public void get(@PathParam("product_id") String productId, @Context HttpHeaders headers, @Context UriInfo uri,
                     @Suspended AsyncResponse async) throws Exception {
         UUID id = PathIds.uuid("product_id", productId);
-        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), List.of(), "product_views", () -> {
-            try (Connection connection = readDb.getConnection()) {
-                return ProductView.TABLE.find(connection, id).map(ProductView::toJson)
-                        .orElseThrow(() -> new AggregateNotFoundException("product", productId));
-            }
-        });
+        ReadYourWrites.Asked asked = ReadYourWrites.Asked.of(headers, uri);
+        reads.answer(async, asked, List.of(), "product_views", () -> cache.find(ProductView.TABLE, id, asked.namesWrites())
+                .map(ProductView::toJson).orElseThrow(() -> new AggregateNotFoundException("product", productId)));
     }
 }

@@ -11,7 +11,7 @@ import java.util.UUID;
 public record ProductView(UUID productId, String name, BigDecimal price, int version, Instant createdAt,
                           Instant updatedAt) {
 
-    public static final ViewTable<ProductView> TABLE = ViewTable.rows("product_views", ProductView.class);
+    public static final ViewTable<ProductView> TABLE = ViewTable.rows("product_views", ProductView.class).readByKey();
 
     /**
      * This view after a product event of {@code eventVersion} carrying the product's whole state:

@@ -8,13 +8,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
 import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.PathIds;
-import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.security.Caller;
 import dev.cqrs.orders.platform.security.Roles;
-import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.cqrs.orders.readmodel.ViewCache;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -22,10 +21,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * A customer's view; the read database only. A customer reads their own; another user answers 404
@@ -37,8 +33,8 @@ import javax.sql.DataSource;
 @Produces(MediaType.APPLICATION_JSON)
 public class UserQueryResource {
 
-    @Resource(lookup = Resources.READ_DB)
-    DataSource readDb;
+    @Inject
+    ViewCache cache;
 
     @Inject
     Caller caller;
@@ -55,11 +51,8 @@ public class UserQueryResource {
         if (!caller.mayAccess(id)) {
             throw new AggregateNotFoundException("user", userId);
         }
-        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), List.of(), "user_views", () -> {
-            try (Connection connection = readDb.getConnection()) {
-                return UserView.TABLE.find(connection, id).map(UserView::toJson)
-                        .orElseThrow(() -> new AggregateNotFoundException("user", userId));
-            }
-        });
+        ReadYourWrites.Asked asked = ReadYourWrites.Asked.of(headers, uri);
+        reads.answer(async, asked, List.of(), "user_views", () -> cache.find(UserView.TABLE, id, asked.namesWrites())
+                .map(UserView::toJson).orElseThrow(() -> new AggregateNotFoundException("user", userId)));
     }
 }

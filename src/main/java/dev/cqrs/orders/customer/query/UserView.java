@@ -9,7 +9,7 @@ import java.util.UUID;
 /** A row of {@code user_views}: what {@code GET /users/{id}} answers. */
 public record UserView(UUID userId, String email, int version, Instant createdAt, Instant updatedAt) {
 
-    public static final ViewTable<UserView> TABLE = ViewTable.rows("user_views", UserView.class);
+    public static final ViewTable<UserView> TABLE = ViewTable.rows("user_views", UserView.class).readByKey();
 
     /**
      * This view after a customer event of {@code eventVersion} carrying the e-mail: the newest

@@ -49,7 +49,9 @@ public class OrderQueryResource {
                     @Context HttpHeaders headers, @Context UriInfo uri, @Suspended AsyncResponse async) throws Exception {
         UUID id = PathIds.uuid("order_id", orderId);
         Caller.Access access = caller.access();
-        reads.answer(async, ReadYourWrites.Asked.of(headers, uri), ReadYourWrites.minVersion(id, minVersion), "order_views", () -> orders.find(id)
+        ReadYourWrites.Asked asked = ReadYourWrites.Asked.of(headers, uri);
+        boolean fresh = asked.namesWrites() || minVersion != null;
+        reads.answer(async, asked, ReadYourWrites.minVersion(id, minVersion), "order_views", () -> orders.find(id, fresh)
                 .filter(view -> access.mayAccess(view.userId()))
                 .map(OrderView::toJson)
                 .orElseThrow(() -> new AggregateNotFoundException("order", orderId)));

@@ -2,7 +2,9 @@ package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
+import dev.cqrs.orders.readmodel.ViewCache;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -10,19 +12,19 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Reads order views; the read database only, through the table's own row mapping. */
+/** Reads order views; the read database only (an order by id through the read cache), through the table's own row mapping. */
 @ApplicationScoped
 public class OrderQueryService {
 
     @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
 
-    public Optional<OrderView> find(UUID orderId) {
-        try (Connection connection = readDb.getConnection()) {
-            return OrderView.TABLE.find(connection, orderId);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading order " + orderId + " failed", e);
-        }
+    @Inject
+    ViewCache cache;
+
+    /** The order's view; {@code fresh}: the caller names writes it must see, so no row kept in memory. */
+    public Optional<OrderView> find(UUID orderId, boolean fresh) {
+        return cache.find(OrderView.TABLE, orderId, fresh);
     }
 
     /** One page of a list, and where the next one starts ({@code null} when this is the last). */

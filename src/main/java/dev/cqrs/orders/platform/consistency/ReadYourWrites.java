@@ -44,6 +44,11 @@ public class ReadYourWrites {
             return new Asked(headers.getRequestHeader(ConsistencyTokens.HEADER),
                     uri.getQueryParameters().get(ConsistencyTokens.QUERY_PARAMETER), headers.getRequestHeader("Prefer"));
         }
+
+        /** Whether the query names writes it must see (then it reads read_db, not a cached row). */
+        public boolean namesWrites() {
+            return headerTokens != null && !headerTokens.isEmpty() || queryTokens != null && !queryTokens.isEmpty();
+        }
     }
 
     /** A query's answer: its entity (JSON), or a domain exception thrown. */
