@@ -94,6 +94,9 @@ public class ViewCache {
     @ConfigProperty(name = "cqrs.read-cache.enabled", defaultValue = "true")
     boolean enabled;
 
+    // An admin's switch at run time (PUT /admin/read-cache), within what the configuration enabled.
+    private volatile boolean switchedOn = true;
+
     @Inject
     @ConfigProperty(name = "cqrs.read-cache.max-rows", defaultValue = "50000")
     long maxRows;
@@ -212,10 +215,26 @@ public class ViewCache {
         }
     }
 
+    /**
+     * An admin turns the cache off (everything kept is dropped, every read goes to read_db) or on
+     * again, for this instance, until it restarts; false when the configuration has it off (then
+     * there is nothing to turn on: it does not follow view_changes).
+     */
+    public boolean switchOn(boolean on) {
+        if (!enabled) {
+            return false;
+        }
+        switchedOn = on;
+        if (!on) {
+            dropAll();
+        }
+        return true;
+    }
+
     /** hits, misses, bypassed, refused_puts, evictions, invalidations, rows, looks, look_failures, enabled, in_step. */
     public Map<String, Object> counts() {
         Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("enabled", enabled);
+        counts.put("enabled", enabled && switchedOn);
         counts.put("in_step", serving());
         counts.put("rows", rows.estimatedSize());
         counts.put("max_rows", maxRows);
@@ -231,7 +250,7 @@ public class ViewCache {
     }
 
     private boolean serving() {
-        return enabled && inStep && System.nanoTime() - lastLookNanos < staleAfterNanos;
+        return enabled && switchedOn && inStep && System.nanoTime() - lastLookNanos < staleAfterNanos;
     }
 
     private static int stripe(Key key) {

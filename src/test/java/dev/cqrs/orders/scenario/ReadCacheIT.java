@@ -138,6 +138,33 @@ class ReadCacheIT {
         }
     }
 
+    @Test
+    void anAdminTurnsTheCacheOffAndOnAgainOnThisInstance() throws Exception {
+        admin.get("orders/" + orderId);
+        awaitKept();
+        OrderSystem.Answer unknown = admin.putJson("admin/read-cache", "{\"enabled\":\"no\"}");
+        ProblemAssertions.assertProblem(unknown, 400, "invalid-input");
+        assertEquals(java.util.List.of("enabled"), ProblemAssertions.fields(unknown));
+        try (Connection read = TestDatabases.read()) {
+            OrderSystem.Answer off = admin.putJson("admin/read-cache", "{\"enabled\":false}");
+            assertEquals(200, off.status(), off.body());
+            assertEquals(false, off.json().getBoolean("enabled"));
+            assertEquals(0, off.json().getJsonNumber("rows").longValue(), "turned off, it keeps nothing: " + off.body());
+            // Off: every read is read_db's, so a change without a change row shows at once.
+            update(read, "UPDATE order_views SET product_name = 'Read from read_db' WHERE order_id = ?::uuid");
+            long bypassed = cache().getJsonNumber("bypassed").longValue();
+            assertEquals("Read from read_db", admin.get("orders/" + orderId).json().getString("product_name"));
+            assertTrue(cache().getJsonNumber("bypassed").longValue() > bypassed);
+        } finally {
+            OrderSystem.Answer on = admin.putJson("admin/read-cache", "{\"enabled\":true}");
+            assertEquals(200, on.status(), on.body());
+            assertTrue(on.json().getBoolean("enabled"));
+            restore();
+        }
+        awaitKept();
+        assertEquals(placed, admin.get("orders/" + orderId).json(), "on again, it serves what read_db holds");
+    }
+
     private JsonObject cache() {
         OrderSystem.Answer answer = admin.get("admin/read-cache");
         assertEquals(200, answer.status(), answer.body());

@@ -147,6 +147,18 @@ public final class JsonInput {
     }
 
     /** Whether the body has the field at all (even as {@code null}). */
+    /** A required {@code true} or {@code false}; {@code null} (with the field's error recorded) otherwise. */
+    public Boolean requiredBoolean(String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return reject(field, "is required");
+        }
+        if (value.getValueType() != JsonValue.ValueType.TRUE && value.getValueType() != JsonValue.ValueType.FALSE) {
+            return reject(field, "must be true or false");
+        }
+        return value.getValueType() == JsonValue.ValueType.TRUE;
+    }
+
     public boolean has(String field) {
         return json.containsKey(field);
     }
