@@ -32,6 +32,13 @@ import java.util.regex.Pattern;
  *     time; BENCH_USER's, of BENCH_PRODUCT, if set) and times each from its 201 to the first
  *     GET /orders/{id} that answers 200 (polled every 0.5 ms). Prints each failure, then
  *     "VIEWLAG p50 p99 max orders failures" (ms, nearest rank; "-" without a measured order).
+ *   java bench/ViewLag.java streams SECONDS INTERVAL_MS BASE GO_FILE STREAMS
+ *     bench/run's streams phase (issue 19): registers a customer of its own, opens STREAMS server-sent
+ *     event streams of GET /orders/changes?user_id=<it> (so that they carry its orders only, not the
+ *     paced load's), prints READY once each has answered, waits for GO_FILE; then for SECONDS places one
+ *     order of it every INTERVAL_MS and times each from its 201 to the arrival of its event on every
+ *     stream. Prints "STREAMLAG p50 p99 max events missing" (ms over every (order, stream) pair;
+ *     missing: pairs whose event did not arrive within 5 s of the last order).
  */
 public class ViewLag {
 
@@ -41,7 +48,9 @@ public class ViewLag {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "lag";
-        if (mode.equals("probe")) {
+        if (mode.equals("streams")) {
+            streams(args[3], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[4]), Integer.parseInt(args[5]));
+        } else if (mode.equals("probe")) {
             probe(args[3], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[4]));
         } else if (mode.equals("lag")) {
             int orders = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
@@ -107,6 +116,87 @@ public class ViewLag {
         String figures = sorted.isEmpty() ? "- - -" : String.format(Locale.ROOT, "%.1f %.1f %.1f", at(sorted, 0.50),
                 at(sorted, 0.99), sorted.get(sorted.size() - 1) / 1e6);
         System.out.println("VIEWLAG " + figures + " " + sorted.size() + " " + failures);
+    }
+
+    private static void streams(String base, int seconds, int intervalMs, Path go, int streams) throws Exception {
+        String product = System.getenv("BENCH_PRODUCT");
+        String order = product != null ? orderBody(id(send(base, "POST", "/users",
+                "{\"email\":\"streams-" + UUID.randomUUID() + "@example.com\"}", 201)), product) : orderBody(base);
+        Matcher user = Pattern.compile("\"user_id\":\"([0-9a-f-]{36})\"").matcher(order);
+        user.find();
+        // Per order id: its 201's time, then per stream the arrival of its event.
+        java.util.Map<String, Long> answered = new java.util.concurrent.ConcurrentHashMap<>();
+        List<java.util.Map<String, Long>> arrivals = new ArrayList<>();
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(streams);
+        List<HttpResponse<java.util.stream.Stream<String>>> responses = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            java.util.Map<String, Long> mine = new java.util.concurrent.ConcurrentHashMap<>();
+            arrivals.add(mine);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/orders/changes?user_id=" + user.group(1)))
+                    .header("Accept", "text/event-stream");
+            String token = System.getenv("BENCH_TOKEN");
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("stream " + s + " answered " + response.statusCode());
+            }
+            responses.add(response);
+            Thread reader = new Thread(() -> {
+                boolean first = true;
+                for (String line : (Iterable<String>) response.body()::iterator) {
+                    if (first) {
+                        open.countDown();
+                        first = false;
+                    }
+                    if (line.startsWith("data:")) {
+                        Matcher id = ID.matcher(line);
+                        if (id.find()) {
+                            mine.putIfAbsent(id.group(1), System.nanoTime());
+                        }
+                    }
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+        if (!open.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("not every stream answered within 30 s");
+        }
+        System.out.println("READY");
+        System.out.flush();
+        while (!Files.exists(go)) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        long interval = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (long next = System.nanoTime(); next < end; next = Math.max(next + interval, System.nanoTime())) {
+            LockSupport.parkNanos(next - System.nanoTime());
+            String id = placeOrder(base, order);
+            answered.put(id, System.nanoTime());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && arrivals.stream().anyMatch(a -> !a.keySet().containsAll(answered.keySet()))) {
+            LockSupport.parkNanos(10_000_000);
+        }
+        List<Long> lags = new ArrayList<>();
+        int missing = 0;
+        for (java.util.Map<String, Long> mine : arrivals) {
+            for (java.util.Map.Entry<String, Long> sent : answered.entrySet()) {
+                Long at = mine.get(sent.getKey());
+                if (at == null) {
+                    missing++;
+                } else {
+                    lags.add(at - sent.getValue());
+                }
+            }
+        }
+        responses.forEach(r -> r.body().close());
+        Collections.sort(lags);
+        String figures = lags.isEmpty() ? "- - -" : String.format(Locale.ROOT, "%.1f %.1f %.1f", at(lags, 0.50),
+                at(lags, 0.99), lags.get(lags.size() - 1) / 1e6);
+        System.out.println("STREAMLAG " + figures + " " + lags.size() + " " + missing);
     }
 
     private static void post(String base, int connections, int seconds) throws Exception {

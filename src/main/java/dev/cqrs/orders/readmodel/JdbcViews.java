@@ -29,8 +29,8 @@ final class JdbcViews implements Views {
 
     private static final String PROJECTED = "projected AS (INSERT INTO event_projections (event_id, projected_at)"
             + " SELECT unnest(?::uuid[]), clock_timestamp() ON CONFLICT (event_id) DO NOTHING)";
-    private static final String LOGGED = "logged AS (INSERT INTO view_changes (view_table, row_id)"
-            + " SELECT unnest(?::text[]), unnest(?::uuid[]))";
+    private static final String LOGGED = "logged AS (INSERT INTO view_changes (view_table, row_id, version)"
+            + " SELECT unnest(?::text[]), unnest(?::uuid[]), unnest(?::int4[]))";
 
     private final Connection connection;
     private final List<Write> kept = new ArrayList<>();
@@ -39,6 +39,7 @@ final class JdbcViews implements Views {
     private final List<UUID> projected = new ArrayList<>();
     // Rows of tables read by key written in this unit and not logged yet, then all of the unit's (after the commit).
     private final List<ViewCache.Change> unlogged = new ArrayList<>();
+    private final List<Integer> unloggedVersions = new ArrayList<>();
     private final List<ViewCache.Change> changes = new ArrayList<>();
 
     JdbcViews(Connection connection) {
@@ -92,6 +93,7 @@ final class JdbcViews implements Views {
             sql.append(kept.isEmpty() && projected.isEmpty() ? "" : ", ").append(LOGGED);
             parameters.add(connection.createArrayOf("text", unlogged.stream().map(ViewCache.Change::table).toArray()));
             parameters.add(connection.createArrayOf("uuid", unlogged.stream().map(ViewCache.Change::rowId).toArray()));
+            parameters.add(connection.createArrayOf("int4", unloggedVersions.toArray()));
         }
         sql.append(" SELECT ").append(updates.isEmpty() ? "0" : String.join(" + ", updates));
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
@@ -109,6 +111,7 @@ final class JdbcViews implements Views {
         touched.clear();
         projected.clear();
         unlogged.clear();
+        unloggedVersions.clear();
     }
 
     private void keep(Write write) {
@@ -121,6 +124,7 @@ final class JdbcViews implements Views {
         if (table.isReadByKey()) {
             ViewCache.Change change = new ViewCache.Change(table.name(), (UUID) table.keyOf(row));
             unlogged.add(change);
+            unloggedVersions.add(table.versionOf(row));
             changes.add(change);
         }
     }

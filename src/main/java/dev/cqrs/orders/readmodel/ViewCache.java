@@ -80,9 +80,16 @@ public class ViewCache {
             SELECT s.now::text, c.view_table, c.row_id::text
             FROM s LEFT JOIN view_changes c
               ON c.tx >= pg_snapshot_xmin(CAST(? AS pg_snapshot)) AND NOT pg_visible_in_snapshot(c.tx, CAST(? AS pg_snapshot))""";
+    // A batch of changes older than the retention, and the newest of them noted as forgotten (streams resumed before it have a gap).
     private static final String FORGET = """
-            DELETE FROM view_changes WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM view_changes WHERE changed_at < now() - make_interval(mins => ?) LIMIT 10000))""";
+            WITH gone AS (
+                DELETE FROM view_changes WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM view_changes WHERE changed_at < now() - make_interval(mins => ?) LIMIT 10000))
+                RETURNING tx, seq),
+            newest AS (SELECT tx, seq FROM gone ORDER BY tx DESC, seq DESC LIMIT 1),
+            noted AS (UPDATE view_changes_forgotten f SET tx = n.tx, seq = n.seq FROM newest n
+                      WHERE (n.tx, n.seq) > (f.tx, f.seq) RETURNING 1)
+            SELECT count(*) FROM gone""";
 
     @Resource(lookup = Resources.READ_DB)
     DataSource readDb;
@@ -328,7 +335,7 @@ public class ViewCache {
         try (Connection connection = readDb.getConnection()) {
             int deleted;
             do {
-                deleted = Jdbc.update(connection, FORGET, retentionMinutes);
+                deleted = ((Number) Jdbc.query(connection, FORGET, retentionMinutes).get(0)[0]).intValue();
             } while (deleted == FORGET_BATCH);
         }
     }

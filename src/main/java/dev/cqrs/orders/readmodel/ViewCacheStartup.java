@@ -9,7 +9,7 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
-/** Starts the read cache's looks at {@code view_changes} with the application, after the migrations that made it. */
+/** Starts the read cache's looks at {@code view_changes} with the application, after the migrations that made it; stops them and the change feed with it. */
 @Startup
 @Singleton
 @DependsOn("SchemaMigrations")
@@ -19,6 +19,9 @@ public class ViewCacheStartup {
     @Inject
     ViewCache cache;
 
+    @Inject
+    ViewChangeFeed feed;
+
     @PostConstruct
     void start() {
         cache.start();
@@ -26,6 +29,7 @@ public class ViewCacheStartup {
 
     @PreDestroy
     void stop() {
+        feed.stop();
         cache.stop();
     }
 }

@@ -9,10 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import dev.cqrs.orders.testsupport.TestServer;
 import dev.cqrs.orders.testsupport.Tokens;
 import org.awaitility.Awaitility;
@@ -41,6 +43,36 @@ final class OrderSystem {
     /** Where this service is reached. */
     URI base() {
         return base;
+    }
+
+    /** The bearer token of the requests ({@code null}: none). */
+    String token() {
+        return token;
+    }
+
+    /**
+     * {@code GET path} with {@code Accept: text/event-stream}: a stream (200) is read up to its first
+     * line and closed, which is then the answer's body; anything else is read whole.
+     */
+    Answer openStream(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).GET().header("Accept", "text/event-stream");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return new Answer(HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), info ->
+                    HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofLines(StandardCharsets.UTF_8), lines -> {
+                        try (lines) {
+                            return info.statusCode() == 200 ? lines.findFirst().orElse("")
+                                    : lines.collect(Collectors.joining("\n"));
+                        }
+                    })));
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The same service, called with {@code token} ({@code null}: no Authorization header). */

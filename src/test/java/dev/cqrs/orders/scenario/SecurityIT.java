@@ -155,6 +155,11 @@ class SecurityIT {
                         command("order_id", "OrderPlaced", "user_id", r -> userA)),
                 row("GET /orders", w -> get("orders?limit=100&user_id=" + userA), 401, 200, 200, 200, 200, this::listAnswered),
                 row("GET /orders/{order_id}", w -> get("orders/" + orderOfA), 401, 200, 404, 200, 200, this::orderAnswered),
+                // Streams: B's of A's order opens and stays silent (OrderStreamsIT), as B's list of A's orders is empty.
+                row("GET /orders/changes", w -> get("orders/changes?user_id=" + userA), 401, 200, 200, 200, 200,
+                        SecurityIT::streamOpened),
+                row("GET /orders/{order_id}/changes", w -> get("orders/" + orderOfA + "/changes"), 401, 200, 200, 200, 200,
+                        SecurityIT::streamOpened),
                 row("PUT /orders/{order_id}", w -> put("orders/" + freshOrderOfA(false), "{\"quantity\":2}"), 401, 200, 404, 403, 200,
                         command("order_id", "OrderQuantityChanged", "quantity", r -> "2")),
                 row("POST /orders/{order_id}/confirm", w -> post("orders/" + freshOrderOfA(false) + "/confirm", null), 401, 403, 403, 200, 200,
@@ -175,6 +180,12 @@ class SecurityIT {
                 row("POST /admin/projections/{name}/verify", w -> post("admin/projections/" + VERIFIED_VIEW + "/verify", null), 401, 403, 403, 403, 200,
                         this::verifyAnswered),
                 row("GET /admin/events", w -> get("admin/events?limit=1"), 401, 403, 403, 403, 200, this::eventsAnswered),
+                row("GET /admin/read-cache", w -> get("admin/read-cache"), 401, 403, 403, 403, 200,
+                        (w, r, a) -> assertTrue(a.json().getBoolean("enabled"), a.body())),
+                row("PUT /admin/read-cache", w -> put("admin/read-cache", "{\"enabled\":true}"), 401, 403, 403, 403, 200,
+                        (w, r, a) -> assertTrue(a.json().getBoolean("enabled"), a.body())),
+                row("GET /admin/streams", w -> get("admin/streams"), 401, 403, 403, 403, 200,
+                        (w, r, a) -> assertTrue(a.json().getJsonNumber("opened").longValue() > 0, "the matrix's own streams: " + a.body())),
                 row("GET /admin/audit", w -> get("admin/audit?limit=1"), 401, 403, 403, 403, 200, this::auditAnswered),
                 row("GET /commands/{command_id}", w -> get("commands/" + commandOfA), 401, 200, 404, 404, 200,
                         this::commandAnswered));
@@ -226,8 +237,10 @@ class SecurityIT {
 
     /** Sends one cell; a status other than the matrix's goes into {@code wrong}, a refusal must be a problem. */
     private OrderSystem.Answer send(Row row, Who who, Request request, Map<String, String> wrong) {
-        OrderSystem.Answer answer = callers.get(who).request(request.method(), request.path(),
-                request.body() == null ? null : "application/json", request.body());
+        OrderSystem.Answer answer = request.path().replaceFirst("\\?.*", "").endsWith("/changes")
+                ? callers.get(who).openStream(request.path())
+                : callers.get(who).request(request.method(), request.path(), request.body() == null ? null : "application/json",
+                        request.body());
         if (answer.status() != row.expected(who)) {
             wrong.put(row.endpoint() + " as " + who, "expected " + row.expected(who) + ", got " + answer.status()
                     + " " + answer.body());
@@ -747,6 +760,12 @@ class SecurityIT {
     private static Row row(String endpoint, Function<Who, Request> request, int anonymous, int a, int b, int clerk,
                            int admin, Effect effect) {
         return new Row(endpoint, request, anonymous, a, b, clerk, admin, effect);
+    }
+
+    /** A stream's first line is the server's comment that it is open; the answer is an event stream. */
+    private static void streamOpened(Who who, Request request, OrderSystem.Answer answer) {
+        assertTrue(answer.header("Content-Type").orElse("").startsWith("text/event-stream"), answer.response().headers().toString());
+        assertEquals(": open", answer.body(), "the stream's first line");
     }
 
     private static Request get(String path) {

@@ -19,11 +19,14 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +45,9 @@ public class OrderQueryResource {
     @Inject
     ReadYourWrites reads;
 
+    @Inject
+    OrderStreams streams;
+
     @GET
     @Path("{order_id}")
     @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
@@ -55,6 +61,37 @@ public class OrderQueryResource {
                 .filter(view -> access.mayAccess(view.userId()))
                 .map(OrderView::toJson)
                 .orElseThrow(() -> new AggregateNotFoundException("order", orderId)));
+    }
+
+    /**
+     * Server-sent events of the order's view: each change, from now or from {@code Last-Event-ID}
+     * ({@link OrderStreams}). A customer's stream of another's order stays silent (as a list of
+     * theirs finds nothing), whether the order exists or not.
+     */
+    @GET
+    @Path("{order_id}/changes")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
+    public void changes(@PathParam("order_id") String orderId, @HeaderParam("Last-Event-ID") String lastEventId,
+                        @Context SseEventSink sink, @Context Sse sse) {
+        UUID id = PathIds.uuid("order_id", orderId);
+        streams.open(sink, sse, caller.userId(), caller.access(), view -> view.orderId().equals(id), lastEventId);
+    }
+
+    /**
+     * Server-sent events of every order view {@code GET /orders} would list with the same {@code
+     * user_id}, {@code product_id} and {@code status}: a customer's are always of their own orders.
+     */
+    @GET
+    @Path("changes")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RolesAllowed({Roles.CUSTOMER, Roles.CLERK, Roles.ADMIN})
+    public void changes(@QueryParam("user_id") String userId, @QueryParam("product_id") String productId,
+                        @QueryParam("status") String status, @HeaderParam("Last-Event-ID") String lastEventId,
+                        @Context SseEventSink sink, @Context Sse sse) {
+        OrderListQuery query = OrderListQuery.of(userId, productId, status, null, null, null, null);
+        streams.open(sink, sse, caller.userId(), caller.access(),
+                OrderStreams.filter(query.userId(), query.productId(), query.status()), lastEventId);
     }
 
     /** A customer's list is always of their own orders: another {@code user_id} finds nothing. */

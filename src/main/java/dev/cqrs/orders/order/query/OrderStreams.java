@@ -1,0 +1,240 @@
+package dev.cqrs.orders.order.query;
+
+import dev.cqrs.orders.platform.problem.FieldError;
+import dev.cqrs.orders.platform.problem.InvalidInputException;
+import dev.cqrs.orders.platform.problem.Problems;
+import dev.cqrs.orders.platform.security.Caller;
+import dev.cqrs.orders.readmodel.ViewChangeFeed;
+import dev.cqrs.orders.readmodel.ViewChangeFeed.Changed;
+import dev.cqrs.orders.readmodel.ViewChangeFeed.Position;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Server-sent events of order views (issue 19): {@code GET /orders/{id}/changes} and {@code GET
+ * /orders/changes}. Each stream follows {@link ViewChangeFeed} from where it starts (now, or the
+ * {@code Last-Event-ID} it resumes from) and sends each change of a view it may see and asked for as
+ * {@code event: order}, {@code id: <position>}, {@code data: <the view as GET /orders/{id} answers it>};
+ * a change a later one has superseded before it was sent is left out (the later one carries the
+ * view). A resume from before what {@code view_changes} still holds first gets {@code event: gap}.
+ * A comment every {@code cqrs.streams.heartbeat-seconds} (15) when nothing else was sent. Events
+ * wait in a bounded queue per stream ({@code cqrs.streams.max-queued-events}, 1000), sent on a
+ * managed thread: a reader that lets it fill is dropped, and no reader holds up the feed (nor the
+ * projections, which never wait for streams). At most {@code cqrs.streams.max-per-caller} (5)
+ * streams per caller on an instance: one more is a 429. Shutdown closes every stream.
+ */
+@ApplicationScoped
+public class OrderStreams {
+
+    private static final Logger LOG = Logger.getLogger(OrderStreams.class.getName());
+    public static final String EVENT = "order";
+    public static final String GAP = "gap";
+
+    @Inject
+    ViewChangeFeed feed;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.streams.max-per-caller", defaultValue = "5")
+    int maxPerCaller;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.streams.heartbeat-seconds", defaultValue = "15")
+    long heartbeatSeconds;
+
+    @Inject
+    @ConfigProperty(name = "cqrs.streams.max-queued-events", defaultValue = "1000")
+    int maxQueued;
+
+    private final Map<String, AtomicInteger> openPerCaller = new ConcurrentHashMap<>();
+    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder pushed = new LongAdder();
+    private final LongAdder droppedSlow = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
+
+    /**
+     * Opens a stream on {@code sink} of the views {@code wanted} selects among those {@code access}
+     * may see, from {@code lastEventId} on (a resume) or from now.
+     */
+    public void open(SseEventSink sink, Sse sse, String caller, Caller.Access access, Predicate<OrderView> wanted,
+                     String lastEventId) {
+        Optional<Position> resumed = Optional.empty();
+        if (lastEventId != null) {
+            resumed = Position.parse(lastEventId);
+            if (resumed.isEmpty()) {
+                throw new InvalidInputException(List.of(new FieldError("Last-Event-ID",
+                        "must be the id of an event of this stream (<number>-<number>)")));
+            }
+        }
+        AtomicInteger count = openPerCaller.computeIfAbsent(caller, c -> new AtomicInteger());
+        if (count.incrementAndGet() > maxPerCaller) {
+            count.decrementAndGet();
+            throw new WebApplicationException(Problems.response(429, "too-many-streams", "Too many open streams",
+                    "at most " + maxPerCaller + " open streams per caller on this instance; close one first", List.of()));
+        }
+        Position from = resumed.orElseGet(feed::now);
+        Stream stream = new Stream(sink, sse, caller, view -> access.mayAccess(view.userId()) && wanted.test(view), from);
+        open.add(stream);
+        opened.increment();
+        if (resumed.isPresent() && feed.forgotten(from)) {
+            gaps.increment();
+            stream.queue(sse.newEventBuilder().name(GAP).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                    .data(String.class, "{\"detail\":\"changes after " + from.id() + " are no longer kept (cqrs.view-changes."
+                            + "retention-minutes): read the views again; the stream goes on from the oldest change kept\"}")
+                    .build());
+        } else {
+            // Sent at once: the client sees the stream is open (and a proxy does not wait for a first byte).
+            stream.queue(sse.newEventBuilder().comment("open").build());
+        }
+        feed.follow(OrderView.TABLE, stream);
+    }
+
+    /** open, opened, events_pushed, dropped_slow, gaps: this instance's streams since it started. */
+    public Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("open", (long) open.size());
+        counts.put("opened", opened.sum());
+        counts.put("events_pushed", pushed.sum());
+        counts.put("dropped_slow", droppedSlow.sum());
+        counts.put("gaps", gaps.sum());
+        return counts;
+    }
+
+    @PreDestroy
+    void closeAll() {
+        open.forEach(Stream::close);
+    }
+
+    /** One open stream: where it is, what it sends, and its queue. */
+    private final class Stream implements ViewChangeFeed.Follower<OrderView> {
+        private final SseEventSink sink;
+        private final Sse sse;
+        private final String caller;
+        private final Predicate<OrderView> sees;
+        private final BlockingQueue<OutboundSseEvent> queue;
+        private final AtomicBoolean sending = new AtomicBoolean();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile Position position;
+        private volatile long lastQueuedNanos = System.nanoTime();
+
+        Stream(SseEventSink sink, Sse sse, String caller, Predicate<OrderView> sees, Position from) {
+            this.sink = sink;
+            this.sse = sse;
+            this.caller = caller;
+            this.sees = sees;
+            this.position = from;
+            this.queue = new ArrayBlockingQueue<>(maxQueued);
+        }
+
+        @Override
+        public Position position() {
+            return position;
+        }
+
+        @Override
+        public boolean take(List<Changed<OrderView>> changes, Position upTo) {
+            if (closed.get() || sink.isClosed()) {
+                close();
+                return false;
+            }
+            for (Changed<OrderView> change : changes) {
+                if (sees.test(change.row())) {
+                    queue(sse.newEventBuilder().id(change.position().id()).name(EVENT)
+                            .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                            .data(String.class, change.row().toJson().toString()).build());
+                }
+            }
+            position = upTo;
+            if (System.nanoTime() - lastQueuedNanos > TimeUnit.SECONDS.toNanos(heartbeatSeconds)) {
+                queue(sse.newEventBuilder().comment("").build());
+            }
+            return !closed.get();
+        }
+
+        void queue(OutboundSseEvent event) {
+            if (closed.get()) {
+                return;
+            }
+            lastQueuedNanos = System.nanoTime();
+            if (!queue.offer(event)) {
+                droppedSlow.increment();
+                LOG.info(() -> "a stream of " + caller + " is closed: it read too slowly (" + maxQueued + " events waited)");
+                close();
+                return;
+            }
+            if (sending.compareAndSet(false, true)) {
+                executor.execute(this::send);
+            }
+        }
+
+        /** On a managed thread: the queue, in order, one event after the other. */
+        private void send() {
+            try {
+                OutboundSseEvent next;
+                while (!closed.get() && (next = queue.poll()) != null) {
+                    sink.send(next).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    if (next.getName() != null) {
+                        pushed.increment();
+                    }
+                }
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "a stream of " + caller + " is closed: sending failed", e);
+                close();
+            } finally {
+                sending.set(false);
+            }
+            if (!closed.get() && !queue.isEmpty() && sending.compareAndSet(false, true)) {
+                executor.execute(this::send);
+            }
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                open.remove(this);
+                feed.unfollow(this);
+                openPerCaller.get(caller).decrementAndGet();
+                queue.clear();
+                try {
+                    sink.close();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "closing a stream", e);
+                }
+            }
+        }
+    }
+
+    /** A stream's filters, as {@code GET /orders} takes them (validated the same way). */
+    static Predicate<OrderView> filter(UUID userId, UUID productId, String status) {
+        return view -> (userId == null || view.userId().equals(userId))
+                && (productId == null || view.productId().equals(productId))
+                && (status == null || view.status().name().equals(status));
+    }
+}

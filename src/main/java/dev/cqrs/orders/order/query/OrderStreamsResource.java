@@ -1,0 +1,29 @@
+package dev.cqrs.orders.order.query;
+
+import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /admin/streams}: this instance's streams of order changes, open now and since it started ({@link OrderStreams#counts}). */
+@RolesAllowed(Roles.ADMIN)
+@Path("admin/streams")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrderStreamsResource {
+
+    @Inject
+    OrderStreams streams;
+
+    @GET
+    public JsonObject counts() {
+        JsonObjectBuilder body = JsonSupport.object();
+        streams.counts().forEach(body::add);
+        return body.build();
+    }
+}
