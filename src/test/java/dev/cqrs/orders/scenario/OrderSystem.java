@@ -52,7 +52,7 @@ final class OrderSystem {
 
     /**
      * {@code GET path} with {@code Accept: text/event-stream}: a stream (200) is read up to its first
-     * line and closed, which is then the answer's body; anything else is read whole.
+     * line that is not empty and closed, which is then the answer's body; anything else is read whole.
      */
     Answer openStream(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).GET().header("Accept", "text/event-stream");
@@ -63,7 +63,8 @@ final class OrderSystem {
             return new Answer(HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), info ->
                     HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofLines(StandardCharsets.UTF_8), lines -> {
                         try (lines) {
-                            return info.statusCode() == 200 ? lines.findFirst().orElse("")
+                            // (RESTEasy begins a stream with an empty line.)
+                            return info.statusCode() == 200 ? lines.filter(line -> !line.isEmpty()).findFirst().orElse("")
                                     : lines.collect(Collectors.joining("\n"));
                         }
                     })));
