@@ -94,17 +94,19 @@ public class OrderStreams {
                         "must be the id of an event of this stream (<number>-<number>)")));
             }
         }
+        // read_db first: if it cannot answer, nothing is counted (the 503 says why).
+        Position from = resumed.orElseGet(feed::now);
+        boolean gap = resumed.isPresent() && feed.forgotten(from);
         AtomicInteger count = openPerCaller.computeIfAbsent(caller, c -> new AtomicInteger());
         if (count.incrementAndGet() > maxPerCaller) {
             count.decrementAndGet();
             throw new WebApplicationException(Problems.response(429, "too-many-streams", "Too many open streams",
                     "at most " + maxPerCaller + " open streams per caller on this instance; close one first", List.of()));
         }
-        Position from = resumed.orElseGet(feed::now);
         Stream stream = new Stream(sink, sse, caller, view -> access.mayAccess(view.userId()) && wanted.test(view), from);
         open.add(stream);
         opened.increment();
-        if (resumed.isPresent() && feed.forgotten(from)) {
+        if (gap) {
             gaps.increment();
             stream.queue(sse.newEventBuilder().name(GAP).mediaType(MediaType.APPLICATION_JSON_TYPE)
                     .data(String.class, "{\"detail\":\"changes after " + from.id() + " are no longer kept (cqrs.view-changes."
