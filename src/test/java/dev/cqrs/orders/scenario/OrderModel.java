@@ -216,6 +216,15 @@ final class OrderModel {
      * and fails naming the first difference if one does not; {@code context} starts every message.
      * Each user's order list must hold exactly the model's orders: a phantom order fails too.
      */
+    /** Every view read by key that the model knows: orders, products and users ({@code orders/<id>}, ...). */
+    List<String> viewsByKey() {
+        List<String> paths = new ArrayList<>();
+        orders.keySet().forEach(id -> paths.add("orders/" + id));
+        products.keySet().forEach(id -> paths.add("products/" + id));
+        users.keySet().forEach(id -> paths.add("users/" + id));
+        return paths;
+    }
+
     void assertViewsEqual(OrderSystem system, String context) {
         for (String userId : users.keySet()) {
             eventually(context + ": orders of user " + userId, () -> assertOrdersOf(system, userId, context));
