@@ -145,17 +145,21 @@ public class ViewLag {
             responses.add(response);
             Thread reader = new Thread(() -> {
                 boolean first = true;
-                for (String line : (Iterable<String>) response.body()::iterator) {
-                    if (first) {
-                        open.countDown();
-                        first = false;
-                    }
-                    if (line.startsWith("data:")) {
-                        Matcher id = ID.matcher(line);
-                        if (id.find()) {
-                            mine.putIfAbsent(id.group(1), System.nanoTime());
+                try {
+                    for (String line : (Iterable<String>) response.body()::iterator) {
+                        if (first) {
+                            open.countDown();
+                            first = false;
+                        }
+                        if (line.startsWith("data:")) {
+                            Matcher id = ID.matcher(line);
+                            if (id.find()) {
+                                mine.putIfAbsent(id.group(1), System.nanoTime());
+                            }
                         }
                     }
+                } catch (java.io.UncheckedIOException closed) {
+                    // closed by the probe at its end (or by the server): what arrived is counted
                 }
             });
             reader.setDaemon(true);
