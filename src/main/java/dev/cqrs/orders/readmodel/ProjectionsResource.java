@@ -135,9 +135,7 @@ public class ProjectionsResource {
     @GET
     @Path("deliveries")
     public JsonObject deliveries() {
-        JsonObjectBuilder counts = JsonSupport.object();
-        intake.deliveries().forEach(counts::add);
-        return counts.build();
+        return JsonSupport.counts(intake.deliveries());
     }
 
     /** Starts a rebuild: 202, or 409 while one of the same view runs. */

@@ -7,7 +7,6 @@ import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -46,14 +45,6 @@ public class ReadCacheResource {
 
     @GET
     public JsonObject counts() {
-        JsonObjectBuilder body = JsonSupport.object();
-        cache.counts().forEach((name, value) -> {
-            if (value instanceof Boolean flag) {
-                body.add(name, flag);
-            } else {
-                body.add(name, ((Number) value).longValue());
-            }
-        });
-        return body.build();
+        return JsonSupport.counts(cache.counts());
     }
 }

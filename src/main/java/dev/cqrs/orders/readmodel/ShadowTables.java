@@ -117,7 +117,7 @@ final class ShadowTables {
                         Object value = table.value(row, c);
                         values.add(value instanceof Instant instant ? micros(instant) : value);
                     }
-                    statement.setString(c + 1, arrayLiteral(values, columns.get(c).kind() == ViewTable.Kind.TEXT));
+                    statement.setString(c + 1, Jdbc.arrayLiteral(values, columns.get(c).kind() == ViewTable.Kind.TEXT));
                 }
                 statement.executeUpdate();
             }
@@ -131,42 +131,6 @@ final class ShadowTables {
             sets.add(table.stamp() + " = EXCLUDED." + table.stamp());
         }
         return String.join(", ", sets);
-    }
-
-    /**
-     * PostgreSQL's text of an array of {@code values}: each in double quotes when {@code quoted},
-     * nulls as NULL. Cheaper than the driver's {@code createArrayOf}, which escapes every element of
-     * every type.
-     */
-    static String arrayLiteral(List<?> values, boolean quoted) {
-        StringBuilder literal = new StringBuilder(2 + 40 * values.size()).append('{');
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                literal.append(',');
-            }
-            Object value = values.get(i);
-            if (value == null) {
-                literal.append("NULL");
-            } else if (quoted) {
-                quote(literal, value.toString());
-            } else {
-                literal.append(value);
-            }
-        }
-        return literal.append('}').toString();
-    }
-
-    /** An array element in double quotes, its backslashes and double quotes escaped. */
-    private static void quote(StringBuilder literal, String text) {
-        literal.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch == '"' || ch == '\\') {
-                literal.append('\\');
-            }
-            literal.append(ch);
-        }
-        literal.append('"');
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,8 +21,6 @@ public class OrderStreamsResource {
 
     @GET
     public JsonObject counts() {
-        JsonObjectBuilder body = JsonSupport.object();
-        streams.counts().forEach(body::add);
-        return body.build();
+        return JsonSupport.counts(streams.counts());
     }
 }

@@ -1,5 +1,6 @@
 package dev.cqrs.orders.platform.consistency;
 
+import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.ViewNotCaughtUpException;
 import jakarta.annotation.PreDestroy;
@@ -166,7 +167,7 @@ public class ViewProgress {
         Map<UUID, Integer> versions = new HashMap<>();
         try (Connection connection = readDb.getConnection();
              PreparedStatement select = connection.prepareStatement(VERSIONS)) {
-            select.setString(1, ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}")));
+            select.setString(1, Jdbc.arrayLiteral(List.copyOf(ids), false));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     versions.put(UUID.fromString(rows.getString(1)), rows.getInt(2));

@@ -9,6 +9,7 @@ import jakarta.json.stream.JsonParser;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.util.Map;
 
 /**
  * JSON-P through one provider, looked up once. {@code Json.createObjectBuilder()} and its siblings
@@ -39,6 +40,19 @@ public final class JsonSupport {
     }
 
     /** {@code field}: the text of {@code value} (an id, an instant, a word), or JSON null when there is none. */
+    /** An object of named counts (numbers as longs) and flags, in the map's order: the admin endpoints' figures. */
+    public static JsonObject counts(Map<String, ?> counts) {
+        JsonObjectBuilder body = object();
+        counts.forEach((name, value) -> {
+            if (value instanceof Boolean flag) {
+                body.add(name, flag);
+            } else {
+                body.add(name, ((Number) value).longValue());
+            }
+        });
+        return body.build();
+    }
+
     public static JsonObjectBuilder addText(JsonObjectBuilder json, String field, Object value) {
         return value == null ? json.addNull(field) : json.add(field, value.toString());
     }

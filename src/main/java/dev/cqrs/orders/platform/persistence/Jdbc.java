@@ -162,4 +162,40 @@ public final class Jdbc {
     public static void bindOne(PreparedStatement statement, int index, Object value) throws SQLException {
         statement.setObject(index, value instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : value);
     }
+
+    /**
+     * PostgreSQL's text of an array of {@code values}: each in double quotes when {@code quoted},
+     * nulls as NULL. Cheaper than the driver's {@code createArrayOf}, which escapes every element of
+     * every type.
+     */
+    public static String arrayLiteral(List<?> values, boolean quoted) {
+        StringBuilder literal = new StringBuilder(2 + 40 * values.size()).append('{');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                literal.append(',');
+            }
+            Object value = values.get(i);
+            if (value == null) {
+                literal.append("NULL");
+            } else if (quoted) {
+                quote(literal, value.toString());
+            } else {
+                literal.append(value);
+            }
+        }
+        return literal.append('}').toString();
+    }
+
+    /** An array element in double quotes, its backslashes and double quotes escaped. */
+    private static void quote(StringBuilder literal, String text) {
+        literal.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                literal.append('\\');
+            }
+            literal.append(ch);
+        }
+        literal.append('"');
+    }
 }
