@@ -29,8 +29,8 @@ final class JdbcViews implements Views {
 
     private static final String PROJECTED = "projected AS (INSERT INTO event_projections (event_id, projected_at)"
             + " SELECT unnest(?::uuid[]), clock_timestamp() ON CONFLICT (event_id) DO NOTHING)";
-    private static final String LOGGED = "logged AS (INSERT INTO view_changes (view_table, row_id, version)"
-            + " SELECT unnest(?::text[]), unnest(?::uuid[]), unnest(?::int4[]))";
+    private static final String LOGGED = "logged AS (INSERT INTO view_changes (view_table, row_id, version, row_data)"
+            + " SELECT unnest(?::text[]), unnest(?::uuid[]), unnest(?::int4[]), unnest(?::text[])::jsonb)";
 
     private final Connection connection;
     private final List<Write> kept = new ArrayList<>();
@@ -40,6 +40,7 @@ final class JdbcViews implements Views {
     // Rows of tables read by key written in this unit and not logged yet, then all of the unit's (after the commit).
     private final List<ViewCache.Change> unlogged = new ArrayList<>();
     private final List<Integer> unloggedVersions = new ArrayList<>();
+    private final List<String> unloggedRows = new ArrayList<>();
     private final List<ViewCache.Change> changes = new ArrayList<>();
 
     JdbcViews(Connection connection) {
@@ -94,6 +95,7 @@ final class JdbcViews implements Views {
             parameters.add(connection.createArrayOf("text", unlogged.stream().map(ViewCache.Change::table).toArray()));
             parameters.add(connection.createArrayOf("uuid", unlogged.stream().map(ViewCache.Change::rowId).toArray()));
             parameters.add(connection.createArrayOf("int4", unloggedVersions.toArray()));
+            parameters.add(connection.createArrayOf("text", unloggedRows.toArray()));
         }
         sql.append(" SELECT ").append(updates.isEmpty() ? "0" : String.join(" + ", updates));
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
@@ -112,6 +114,7 @@ final class JdbcViews implements Views {
         projected.clear();
         unlogged.clear();
         unloggedVersions.clear();
+        unloggedRows.clear();
     }
 
     private void keep(Write write) {
@@ -119,12 +122,17 @@ final class JdbcViews implements Views {
         touched.add(write.table());
     }
 
-    /** A row of a table read by key is written (or may be: an insert that finds it there changes nothing). */
+    /**
+     * A row of a table read by key is written (or may be: an insert that finds it there changes
+     * nothing, which the gate's version check keeps from happening to a view's first event). A
+     * pushed table's change carries the row as written.
+     */
     private <R extends Record> void changing(ViewTable<R> table, R row) {
         if (table.isReadByKey()) {
             ViewCache.Change change = new ViewCache.Change(table.name(), (UUID) table.keyOf(row));
             unlogged.add(change);
             unloggedVersions.add(table.versionOf(row));
+            unloggedRows.add(table.isPushed() ? table.rowData(row) : null);
             changes.add(change);
         }
     }

@@ -90,6 +90,9 @@ public class ProjectionGate {
     @Inject
     ViewCache cache;
 
+    @Inject
+    ViewChangeFeed feed;
+
     /** Work of one read_db transaction on its views (the unit's {@link JdbcViews}). */
     @FunctionalInterface
     private interface Unit<T> {
@@ -98,12 +101,16 @@ public class ProjectionGate {
 
     /**
      * {@code work} in a read_db transaction of its own; once it committed, this instance's read
-     * cache drops the rows it changed (other instances find them in {@code view_changes}).
+     * cache drops the rows it changed and its streams look for them at once (other instances find
+     * them in {@code view_changes}).
      */
     private <T> T inTransaction(Unit<T> work) throws SQLException {
         JdbcViews[] views = new JdbcViews[1];
         T result = Jdbc.inTransaction(readDb, connection -> work.on(connection, views[0] = new JdbcViews(connection)));
         cache.changed(views[0].changes());
+        if (!views[0].changes().isEmpty()) {
+            feed.nudge();
+        }
         return result;
     }
 

@@ -22,23 +22,27 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The changes of rows read by key, in {@code view_changes}'s one order, for whoever follows them
- * (server-sent events): every {@code cqrs.streams.poll-interval-ms} (50), while anyone follows, one
+ * (server-sent events): every {@code cqrs.streams.poll-interval-ms} (50), and at once after this
+ * instance's projection committed a change ({@link #nudge}), while anyone follows, one
  * statement per table reads the changes after the furthest-behind follower's position, in {@code
  * (tx, seq)} order and only of transactions older than every one still running ({@code
  * pg_snapshot_xmin}): a change committed later can then never come before one already handed out,
- * so a position is a resumable cursor, the same on every instance. Each change comes with its row
- * as it is now; a change its row has since moved past (a higher version) is left out, as the later
- * change carries the row. Changes of every instance's projections are there: the feed reads the
- * table they all write.
+ * so a position is a resumable cursor, the same on every instance. Each change of a pushed table
+ * ({@link ViewTable#pushed}) comes with its row as the projection wrote it ({@code row_data}, read
+ * back through the table's column types): every change is one, with its own version. A change
+ * that carries no row (a table that is not pushed, or one written before read V11) comes with its
+ * row as it is now, and is left out when the row has since moved past it (the later change carries
+ * the row). Changes of every instance's projections are there: the feed reads the table they all
+ * write.
  */
 @ApplicationScoped
 public class ViewChangeFeed {
@@ -68,7 +72,7 @@ public class ViewChangeFeed {
         }
     }
 
-    /** A change: where it is, and its row as it is now. */
+    /** A change: where it is, and its row as the change wrote it (or, if it carries none, as it is now). */
     public record Changed<R>(Position position, R row) {
     }
 
@@ -79,16 +83,24 @@ public class ViewChangeFeed {
         Position position();
 
         /**
-         * The changes after its position, up to {@code upTo} (it is there now), in order; none on
-         * most ticks. Called on the feed's thread: it must not block. False: it is gone.
+         * Whether it can take a change now. One that cannot (its reader is behind) does not hold
+         * back where the feed reads from; it gets nothing until it can, then the changes after its
+         * own position.
+         */
+        boolean hasRoom();
+
+        /**
+         * The changes after its position, up to {@code upTo}, in order (none on most ticks): it
+         * takes those it has room for and moves its position past them (to {@code upTo} when it
+         * took all). Called on the feed's thread: it must not block. False: it is gone.
          */
         boolean take(List<Changed<R>> changes, Position upTo);
     }
 
-    private static final String READ = """
-            SELECT tx::text, seq, row_id::text, version FROM view_changes
-            WHERE view_table = ? AND (tx, seq) > (CAST(? AS xid8), ?) AND tx < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY tx, seq LIMIT""" + " " + BATCH;
+    private static final String WHERE = """
+             WHERE changes.view_table = ? AND (changes.tx, changes.seq) > (CAST(? AS xid8), ?)
+              AND changes.tx < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY changes.tx, changes.seq LIMIT""" + " " + BATCH;
     private static final String NOW = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
     private static final String FORGOTTEN = "SELECT tx::text, seq FROM view_changes_forgotten";
 
@@ -104,6 +116,8 @@ public class ViewChangeFeed {
 
     private final Map<ViewTable<?>, Set<Follower<?>>> followers = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> ticks;
+    private final AtomicBoolean nudged = new AtomicBoolean();
+    private final Object looking = new Object();
 
     /** The position of a follower that starts now: every change committed from here on comes after it. */
     public Position now() {
@@ -150,23 +164,58 @@ public class ViewChangeFeed {
         }
     }
 
-    private void tick() throws SQLException {
-        for (Map.Entry<ViewTable<?>, Set<Follower<?>>> entry : followers.entrySet()) {
-            if (!entry.getValue().isEmpty()) {
-                tick(entry.getKey(), entry.getValue());
+    /**
+     * This instance's projection committed changes of rows read by key: a look now rather than at
+     * the next tick (at most one waits; a look in progress is followed by one more). Changes of other
+     * instances' projections wait for the next tick.
+     */
+    public void nudge() {
+        if (ticks != null && !ticks.isDone() && nudged.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(new QuietRepeat(LOG, "following view_changes", () -> {
+                    nudged.set(false);
+                    tick();
+                }));
+            } catch (RuntimeException e) {
+                nudged.set(false); // shutting down: the ticks stop too
             }
         }
     }
 
+    /** One look: never two at once (the scheduled ticks and the nudges share it). */
+    private void tick() throws SQLException {
+        synchronized (looking) {
+            for (Map.Entry<ViewTable<?>, Set<Follower<?>>> entry : followers.entrySet()) {
+                if (!entry.getValue().isEmpty()) {
+                    tick(entry.getKey(), entry.getValue());
+                }
+            }
+        }
+    }
+
+    /** The statement that reads a table's changes, each with the row it carries (columns from 6 on). */
+    private static String read(ViewTable<?> table) {
+        return "SELECT changes.tx::text, changes.seq, changes.row_id::text, changes.version, changes.row_data IS NOT NULL, "
+                + table.loggedRowColumns() + WHERE;
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <R extends Record> void tick(ViewTable<R> table, Set<Follower<?>> following) throws SQLException {
-        Position from = following.stream().map(Follower::position).min(Position::compareTo).orElseThrow();
+        Optional<Position> least = following.stream().filter(Follower::hasRoom).map(Follower::position)
+                .min(Position::compareTo);
+        if (least.isEmpty()) {
+            // Every follower's reader is behind: nothing to read for now (they may be dropped).
+            following.removeIf(follower -> !((Follower) follower).take(List.of(), follower.position()));
+            return;
+        }
+        Position from = least.get();
         List<Position> positions = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         List<Integer> versions = new ArrayList<>();
+        List<R> logged = new ArrayList<>();
         Map<UUID, R> rows = new HashMap<>();
         try (Connection connection = readDb.getConnection()) {
-            try (PreparedStatement read = connection.prepareStatement(READ)) {
+            try (PreparedStatement read = connection.prepareStatement(read(table))) {
                 read.setString(1, table.name());
                 read.setString(2, Long.toString(from.tx()));
                 read.setLong(3, from.seq());
@@ -177,19 +226,30 @@ public class ViewChangeFeed {
                         ids.add(id == null ? null : UUID.fromString(id));
                         int version = rs.getInt(4);
                         versions.add(rs.wasNull() ? null : version);
+                        logged.add(rs.getBoolean(5) ? table.read(rs, 6) : null);
                     }
                 }
             }
-            Set<UUID> wanted = ids.stream().filter(java.util.Objects::nonNull).collect(Collectors.toCollection(LinkedHashSet::new));
+            // Changes that carry no row (of a table that is not pushed, or from before read V11): the row as it is now.
+            Set<UUID> wanted = new LinkedHashSet<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (ids.get(i) != null && logged.get(i) == null) {
+                    wanted.add(ids.get(i));
+                }
+            }
             if (!wanted.isEmpty()) {
-                String array = wanted.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
-                for (R row : table.select(connection, "WHERE " + table.key() + " = ANY(CAST(? AS uuid[]))", array)) {
+                for (R row : table.select(connection, "WHERE " + table.key() + " = ANY(CAST(? AS uuid[]))",
+                        Jdbc.arrayLiteral(List.copyOf(wanted), false))) {
                     rows.put((UUID) table.keyOf(row), row);
                 }
             }
         }
         List<Changed<R>> changes = new ArrayList<>();
         for (int i = 0; i < positions.size(); i++) {
+            if (logged.get(i) != null) {
+                changes.add(new Changed<>(positions.get(i), logged.get(i)));
+                continue;
+            }
             R row = ids.get(i) == null ? null : rows.get(ids.get(i));
             // Gone, or moved past this change (a later change carries it); a swap's row names no row.
             if (row != null && (versions.get(i) == null || table.versionOf(row) <= versions.get(i))) {
@@ -199,8 +259,11 @@ public class ViewChangeFeed {
         Position upTo = positions.isEmpty() ? null : positions.get(positions.size() - 1);
         for (Follower follower : following) {
             Position at = follower.position();
-            List<Changed<R>> after = changes.stream().filter(c -> c.position().compareTo(at) > 0).toList();
-            boolean stays = follower.take(after, upTo == null || upTo.compareTo(at) < 0 ? at : upTo);
+            // A follower without room, or behind where this read started, gets nothing this time.
+            boolean reached = follower.hasRoom() && at.compareTo(from) >= 0;
+            List<Changed<R>> after = !reached ? List.of()
+                    : changes.stream().filter(c -> c.position().compareTo(at) > 0).toList();
+            boolean stays = follower.take(after, !reached || upTo == null || upTo.compareTo(at) < 0 ? at : upTo);
             if (!stays) {
                 following.remove(follower);
             }

@@ -1,6 +1,8 @@
 package dev.cqrs.orders.readmodel;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -82,7 +84,7 @@ public final class ViewTable<R extends Record> {
     private final Set<String> lookups;
     private final String stamp;
     private final Set<String> bookkeeping;
-    private final boolean logged;
+    private final Changes logged;
     private final int versionColumn;
     private final String columnList;
     // The live projection's statements, made once (JdbcViews).
@@ -94,7 +96,7 @@ public final class ViewTable<R extends Record> {
     private final String findByKey;
 
     private ViewTable(String name, Class<R> type, boolean counters, Set<String> lookups, String stamp,
-                      Set<String> bookkeeping, boolean logged) {
+                      Set<String> bookkeeping, Changes logged) {
         this.name = name;
         this.logged = logged;
         this.type = type;
@@ -149,12 +151,12 @@ public final class ViewTable<R extends Record> {
 
     /** A table of rows. */
     public static <R extends Record> ViewTable<R> rows(String name, Class<R> type) {
-        return new ViewTable<>(name, type, false, Set.of(), null, Set.of(), false);
+        return new ViewTable<>(name, type, false, Set.of(), null, Set.of(), Changes.UNLOGGED);
     }
 
     /** A table of counters: see the class comment. */
     public static <R extends Record> ViewTable<R> counters(String name, Class<R> type) {
-        return new ViewTable<>(name, type, true, Set.of(), null, Set.of(), false);
+        return new ViewTable<>(name, type, true, Set.of(), null, Set.of(), Changes.UNLOGGED);
     }
 
     /** The same table, whose rows can be found by {@code column} too ({@link Rows#findForUpdate(String, Object)}). */
@@ -192,12 +194,56 @@ public final class ViewTable<R extends Record> {
         if (counters) {
             throw new IllegalArgumentException(name + ": counters are not cached by key");
         }
-        return new ViewTable<>(name, type, counters, lookups, stamp, bookkeeping, true);
+        return new ViewTable<>(name, type, counters, lookups, stamp, bookkeeping, Changes.KEYS);
+    }
+
+    /**
+     * The same table read by key, whose changes also carry the row as the projection wrote it
+     * ({@code view_changes.row_data}): server-sent events send each change of a row as it was then,
+     * not only as it is when the stream gets there.
+     */
+    public ViewTable<R> pushed() {
+        return readByKey().with(Changes.ROWS);
+    }
+
+    private ViewTable<R> with(Changes changes) {
+        return new ViewTable<>(name, type, counters, lookups, stamp, bookkeeping, changes);
     }
 
     /** Whether changes of its rows are written to {@code view_changes} ({@link #readByKey}). */
     boolean isReadByKey() {
-        return logged;
+        return logged != Changes.UNLOGGED;
+    }
+
+    /** Whether its changes carry the row as written ({@link #pushed}). */
+    boolean isPushed() {
+        return logged == Changes.ROWS;
+    }
+
+    /**
+     * A row as {@code view_changes.row_data} keeps it: a JSON object of its columns. The feed reads
+     * it back through the table's own column types ({@code jsonb_populate_record}), so that it is
+     * the row a read of the table would have answered (numeric scale, timestamps to microseconds).
+     */
+    String rowData(R row) {
+        JsonObjectBuilder object = Json.createObjectBuilder();
+        Object[] values = parameters(row);
+        for (int i = 0; i < values.length; i++) {
+            String column = columns.get(i).name();
+            Object value = values[i];
+            if (value == null) {
+                object.addNull(column);
+            } else if (value instanceof Integer number) {
+                object.add(column, number);
+            } else if (value instanceof Long number) {
+                object.add(column, number);
+            } else if (value instanceof BigDecimal number) {
+                object.add(column, number);
+            } else {
+                object.add(column, value.toString()); // uuid, text, an Instant in ISO 8601 (timestamptz reads it)
+            }
+        }
+        return object.build().toString();
     }
 
     /** The row's {@code version} column, or 0 when the table has none. */
@@ -338,6 +384,21 @@ public final class ViewTable<R extends Record> {
     private static Object text(String text, Column column) {
         Class<?> type = column.accessor().getReturnType();
         return text == null || !type.isEnum() ? text : Enum.valueOf((Class<? extends Enum>) type, text);
+    }
+
+    /**
+     * The columns of the row a change carries, for a query of {@code view_changes} aliased {@code
+     * changes}: read from its first column on ({@link #read}), null when the change carries none.
+     */
+    String loggedRowColumns() {
+        return columns.stream().map(c -> "logged." + c.name()).collect(Collectors.joining(", "))
+                + " FROM view_changes changes LEFT JOIN LATERAL jsonb_populate_record(NULL::" + name
+                + ", changes.row_data) AS logged ON true";
+    }
+
+    /** What {@code view_changes} keeps of a change of a row. */
+    private enum Changes {
+        UNLOGGED, KEYS, ROWS
     }
 
     /** A row's values as statement parameters: enums by their names. */

@@ -29,6 +29,8 @@ final class EventStream implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
+    private final List<Instant> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CompletableFuture<String> ended = new java.util.concurrent.CompletableFuture<>();
     private volatile boolean opened;
 
     private EventStream(HttpResponse<Stream<String>> response) {
@@ -108,6 +110,7 @@ final class EventStream implements AutoCloseable {
                     data = null;
                 } else if (line.startsWith(":")) {
                     opened = true;
+                    comments.add(Instant.now());
                 } else {
                     int colon = line.indexOf(':');
                     String field = colon < 0 ? line : line.substring(0, colon);
@@ -122,9 +125,24 @@ final class EventStream implements AutoCloseable {
                     }
                 }
             }
+            ended.complete("end");
         } catch (RuntimeException closed) {
-            // The stream ended (closed by us or by the server).
+            // The stream broke (closed by us, or the connection was cut).
+            ended.complete("broken: " + closed);
         }
+    }
+
+    /** When each comment line (the "open" comment, heartbeats) arrived. */
+    List<Instant> comments() {
+        return List.copyOf(comments);
+    }
+
+    /**
+     * How the stream ended, once it has: "end" when the server ended it cleanly (the last chunk of
+     * the chunked body came), "broken: ..." when the connection failed.
+     */
+    java.util.concurrent.CompletableFuture<String> ended() {
+        return ended;
     }
 
     @Override

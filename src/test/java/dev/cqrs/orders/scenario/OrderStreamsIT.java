@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Server-sent events of order views (issue 19): a change arrives within a second of the command's
  * answer, as {@code GET /orders/{id}} answers the view; a stream resumed with {@code Last-Event-ID}
  * after a disconnect in a burst loses and doubles nothing; a customer's streams carry their own
- * orders only, whatever they ask for; opening a stream spends a rate-limit token, and a caller has
+ * orders only, whatever they ask for; every change is an event with the view at its version, also
+ * when the stream gets there after later changes; opening a stream spends a rate-limit token, and a caller has
  * at most five open; a resume from before what is kept gets an explicit gap; a malformed {@code
  * Last-Event-ID} is a 400 naming it.
  */
@@ -143,6 +144,48 @@ class OrderStreamsIT {
                 assertTrue(compare(previous, event.id()) < 0, "event " + event.id() + " came after " + previous);
             }
             previous = event.id();
+        }
+    }
+
+    @Test
+    void everyChangeIsAnEventWithTheViewAtItsVersionEvenWhenLaterChangesCameFirst() throws Exception {
+        String userId = admin.registerUser("versions-" + UUID.randomUUID() + "@example.com");
+        String placedId;
+        String orderId;
+        try (EventStream stream = EventStream.open(admin, adminToken, "orders/changes?user_id=" + userId)) {
+            assertEquals(200, stream.status());
+            await().atMost(Duration.ofSeconds(5)).until(stream::opened);
+            orderId = admin.placeOrder(userId, productId, 1);
+            EventStream.Event placed = stream.next(Duration.ofSeconds(10));
+            assertNotNull(placed, "the placed order did not arrive");
+            assertEquals(1, json(placed.data()).getInt("version"));
+            placedId = placed.id();
+        }
+        // Four more changes, all in the view before the stream resumes: a stream that sent the row as
+        // it is now would have only the last one to send.
+        for (int quantity = 2; quantity <= 4; quantity++) {
+            OrderSystem.Answer changed = admin.putJson("orders/" + orderId, "{\"quantity\":" + quantity + "}");
+            assertEquals(200, changed.status(), changed.body());
+        }
+        assertEquals(200, admin.transition(orderId, "confirm").status());
+        JsonObject now = admin.awaitOrder(orderId, 5);
+        try (EventStream resumed = EventStream.open(admin, adminToken, "orders/changes?user_id=" + userId,
+                "Last-Event-ID", placedId)) {
+            assertEquals(200, resumed.status());
+            List<JsonObject> views = new ArrayList<>();
+            // Until the last change (version 5) has come.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                resumed.drain().forEach(e -> views.add(json(e.data())));
+                return views.stream().anyMatch(v -> v.getInt("version") == 5);
+            });
+            assertEquals(List.of(2, 3, 4, 5), views.stream().map(v -> v.getInt("version")).toList(), views.toString());
+            assertEquals(List.of(2, 3, 4, 4), views.stream().map(v -> v.getInt("quantity")).toList());
+            assertEquals(List.of("PENDING", "PENDING", "PENDING", "CONFIRMED"),
+                    views.stream().map(v -> v.getString("status")).toList());
+            assertEquals(List.of("4.00", "6.00", "8.00", "8.00"),
+                    views.stream().map(v -> v.getJsonNumber("total_price").bigDecimalValue().toPlainString()).toList());
+            assertEquals(now, views.get(3), "the last event's data is the view GET answers");
+            assertEquals(List.of(), resumed.drain(), "nothing more");
         }
     }
 

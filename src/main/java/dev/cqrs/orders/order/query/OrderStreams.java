@@ -39,13 +39,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Server-sent events of order views (issue 19): {@code GET /orders/{id}/changes} and {@code GET
  * /orders/changes}. Each stream follows {@link ViewChangeFeed} from where it starts (now, or the
  * {@code Last-Event-ID} it resumes from) and sends each change of a view it may see and asked for as
- * {@code event: order}, {@code id: <position>}, {@code data: <the view as GET /orders/{id} answers it>};
- * a change a later one has superseded before it was sent is left out (the later one carries the
- * view). A resume from before what {@code view_changes} still holds first gets {@code event: gap}.
+ * {@code event: order}, {@code id: <position>}, {@code data: <the view as GET /orders/{id} answered
+ * it at that version>}: each change is one event, however fast the next one follows (the projection
+ * writes the view with the change, {@code view_changes.row_data}). A resume from before what {@code
+ * view_changes} still holds first gets {@code event: gap}.
  * A comment every {@code cqrs.streams.heartbeat-seconds} (15) when nothing else was sent. Events
  * wait in a bounded queue per stream ({@code cqrs.streams.max-queued-events}, 1000), sent on a
- * managed thread: a reader that lets it fill is dropped, and no reader holds up the feed (nor the
- * projections, which never wait for streams). At most {@code cqrs.streams.max-per-caller} (5)
+ * managed thread. A stream whose queue is full takes no more: it stays at its position in {@code
+ * view_changes} (where the rest waits, not in memory) and does not hold back where the feed reads
+ * for the others; one whose reader takes no event for {@code cqrs.streams.slow-reader-seconds} (10)
+ * while events wait is dropped. The projections never wait for streams. At most {@code cqrs.streams.max-per-caller} (5)
  * streams per caller on an instance: one more is a 429. Shutdown closes every stream.
  */
 @ApplicationScoped
@@ -73,12 +76,17 @@ public class OrderStreams {
     @ConfigProperty(name = "cqrs.streams.max-queued-events", defaultValue = "1000")
     int maxQueued;
 
+    @Inject
+    @ConfigProperty(name = "cqrs.streams.slow-reader-seconds", defaultValue = "10")
+    long slowReaderSeconds;
+
     private final Map<String, AtomicInteger> openPerCaller = new ConcurrentHashMap<>();
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final LongAdder opened = new LongAdder();
     private final LongAdder pushed = new LongAdder();
     private final LongAdder droppedSlow = new LongAdder();
     private final LongAdder gaps = new LongAdder();
+    private volatile boolean shuttingDown;
 
     /**
      * Opens a stream on {@code sink} of the views {@code wanted} selects among those {@code access}
@@ -132,6 +140,7 @@ public class OrderStreams {
 
     @PreDestroy
     void closeAll() {
+        shuttingDown = true;
         open.forEach(Stream::close);
     }
 
@@ -146,6 +155,8 @@ public class OrderStreams {
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile Position position;
         private volatile long lastQueuedNanos = System.nanoTime();
+        // When an event was last sent, or nothing was waiting to be.
+        private volatile long lastSentNanos = System.nanoTime();
 
         Stream(SseEventSink sink, Sse sse, String caller, Predicate<OrderView> sees, Position from) {
             this.sink = sink;
@@ -162,20 +173,44 @@ public class OrderStreams {
         }
 
         @Override
+        public boolean hasRoom() {
+            return queue.remainingCapacity() > 0;
+        }
+
+        @Override
         public boolean take(List<Changed<OrderView>> changes, Position upTo) {
             if (closed.get() || sink.isClosed()) {
                 close();
                 return false;
             }
+            boolean all = true;
             for (Changed<OrderView> change : changes) {
                 if (sees.test(change.row())) {
+                    if (queue.remainingCapacity() == 0) {
+                        all = false;
+                        break;
+                    }
                     queue(sse.newEventBuilder().id(change.position().id()).name(EVENT)
                             .mediaType(MediaType.APPLICATION_JSON_TYPE)
                             .data(String.class, change.row().toJson().toString()).build());
                 }
+                position = change.position();
             }
-            position = upTo;
-            if (System.nanoTime() - lastQueuedNanos > TimeUnit.SECONDS.toNanos(heartbeatSeconds)) {
+            long now = System.nanoTime();
+            if (all) {
+                position = upTo;
+            }
+            // Stuck: events wait (in the queue, or changes that did not fit) and none was sent for a while.
+            if (all && queue.isEmpty()) {
+                lastSentNanos = now;
+            } else if (now - lastSentNanos > TimeUnit.SECONDS.toNanos(slowReaderSeconds)) {
+                droppedSlow.increment();
+                LOG.info(() -> "a stream of " + caller + " is closed: its reader took no event for " + slowReaderSeconds
+                        + " s (" + queue.size() + " events waiting to be sent)");
+                close();
+                return false;
+            }
+            if (now - lastQueuedNanos > TimeUnit.SECONDS.toNanos(heartbeatSeconds) && hasRoom()) {
                 queue(sse.newEventBuilder().comment("").build());
             }
             return !closed.get();
@@ -187,10 +222,7 @@ public class OrderStreams {
             }
             lastQueuedNanos = System.nanoTime();
             if (!queue.offer(event)) {
-                droppedSlow.increment();
-                LOG.info(() -> "a stream of " + caller + " is closed: it read too slowly (" + maxQueued + " events waited)");
-                close();
-                return;
+                return; // only the feed's thread queues events, after it looked for room: a comment may be left out
             }
             if (sending.compareAndSet(false, true)) {
                 executor.execute(this::send);
@@ -203,6 +235,7 @@ public class OrderStreams {
                 OutboundSseEvent next;
                 while (!closed.get() && (next = queue.poll()) != null) {
                     sink.send(next).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    lastSentNanos = System.nanoTime();
                     if (next.getName() != null) {
                         pushed.increment();
                     }
@@ -224,11 +257,21 @@ public class OrderStreams {
                 feed.unfollow(this);
                 openPerCaller.get(caller).decrementAndGet();
                 queue.clear();
-                try {
-                    sink.close();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "closing a stream", e);
+                if (shuttingDown) {
+                    closeSink();
+                } else {
+                    // Not on the feed's thread: closing writes the last chunk, which a reader that stopped
+                    // reading may never take (the send in progress gives up after 30 s).
+                    executor.execute(this::closeSink);
                 }
+            }
+        }
+
+        private void closeSink() {
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing a stream", e);
             }
         }
     }

@@ -25,7 +25,7 @@ public record OrderView(UUID orderId, UUID userId, UUID productId, int quantity,
      */
     public static final ViewTable<OrderView> TABLE = ViewTable.rows("order_views", OrderView.class)
             .lookup("product_id").lookup("user_id").stampedAt("projected_at")
-            .bookkeeping("product_version", "user_version").readByKey();
+            .bookkeeping("product_version", "user_version").pushed();
 
     OrderView changed(int newQuantity, BigDecimal newTotal, OrderStatus newStatus, int newVersion, Instant at) {
         return new OrderView(orderId, userId, productId, newQuantity, newStatus, createdAt, productName, userEmail,
