@@ -49,6 +49,8 @@ public class ViewChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(ViewChangeFeed.class.getName());
     private static final int BATCH = 2000;
+    // Reads per tick when the first ones were full batches (followers far apart).
+    private static final int ROUNDS_PER_TICK = 4;
     private static final Pattern ID = Pattern.compile("([0-9]{1,18})-([0-9]{1,18})");
 
     /** A place in {@code view_changes}: its event id on a stream is {@code <tx>-<seq>}. */
@@ -95,6 +97,15 @@ public class ViewChangeFeed {
          * took all). Called on the feed's thread: it must not block. False: it is gone.
          */
         boolean take(List<Changed<R>> changes, Position upTo);
+
+        /**
+         * The retention sweep deleted changes after its position, up to {@code forgotten}: it must say
+         * so (a gap) and go on from there, or end. False: it is gone.
+         */
+        boolean missed(Position forgotten);
+
+        /** Ends it (it failed on the feed's thread). */
+        void close();
     }
 
     private static final String WHERE = """
@@ -128,11 +139,10 @@ public class ViewChangeFeed {
         }
     }
 
-    /** Whether changes after {@code position} were deleted by the retention sweep (a follower resumed there missed them). */
-    public boolean forgotten(Position position) {
+    /** The newest change the retention sweep deleted: a follower behind it missed changes. */
+    public Position forgotten() {
         try (Connection connection = readDb.getConnection()) {
-            Object[] row = Jdbc.query(connection, FORGOTTEN).get(0);
-            return new Position(Long.parseLong((String) row[0]), ((Number) row[1]).longValue()).compareTo(position) > 0;
+            return forgotten(connection);
         } catch (SQLException e) {
             throw new IllegalStateException("reading what view_changes forgot failed", e);
         }
@@ -173,8 +183,11 @@ public class ViewChangeFeed {
         if (ticks != null && !ticks.isDone() && nudged.compareAndSet(false, true)) {
             try {
                 scheduler.execute(new QuietRepeat(LOG, "following view_changes", () -> {
-                    nudged.set(false);
-                    tick();
+                    synchronized (looking) {
+                        // Cleared only once this look has the lock: nudges meanwhile wait as this one task.
+                        nudged.set(false);
+                        tick();
+                    }
                 }));
             } catch (RuntimeException e) {
                 nudged.set(false); // shutting down: the ticks stop too
@@ -199,49 +212,115 @@ public class ViewChangeFeed {
                 + table.loggedRowColumns() + WHERE;
     }
 
+    /** One read of a table's changes: those it found, and the position of the last row read (null: none). */
+    private record Batch<R>(List<Changed<R>> changes, Position upTo, boolean full) {
+    }
+
+    /**
+     * The changes of {@code table} for its followers: a read from the furthest-behind follower that
+     * has room; when that read was a full batch, more reads (a few per tick) for the followers it
+     * did not reach, so that one far behind does not hold back those ahead. A follower behind what
+     * the retention sweep deleted is told so ({@link Follower#missed}). A follower that fails is
+     * closed, alone.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <R extends Record> void tick(ViewTable<R> table, Set<Follower<?>> following) throws SQLException {
-        Optional<Position> least = following.stream().filter(Follower::hasRoom).map(Follower::position)
-                .min(Position::compareTo);
-        if (least.isEmpty()) {
-            // Every follower's reader is behind: nothing to read for now (they may be dropped).
-            following.removeIf(follower -> !((Follower) follower).take(List.of(), follower.position()));
-            return;
+        try (Connection connection = readDb.getConnection()) {
+            Position forgotten = forgotten(connection);
+            for (Follower follower : following) {
+                if (follower.position().compareTo(forgotten) < 0 && !safely(follower, f -> f.missed(forgotten))) {
+                    following.remove(follower);
+                }
+            }
+            Position from = null;
+            for (int round = 0; round < ROUNDS_PER_TICK; round++) {
+                Position after = from;
+                Optional<Position> least = following.stream().filter(Follower::hasRoom).map(Follower::position)
+                        .filter(p -> after == null || p.compareTo(after) >= 0).min(Position::compareTo);
+                if (least.isEmpty()) {
+                    break;
+                }
+                Position start = least.get();
+                Batch<R> batch = read(connection, table, start);
+                for (Follower follower : following) {
+                    Position at = follower.position();
+                    // Only followers with room at or after where this read started take from it.
+                    if (follower.hasRoom() && at.compareTo(start) >= 0) {
+                        List<Changed<R>> changes = batch.changes().stream()
+                                .filter(c -> c.position().compareTo(at) > 0).toList();
+                        Position upTo = batch.upTo() == null || batch.upTo().compareTo(at) < 0 ? at : batch.upTo();
+                        if (!safely(follower, f -> f.take(changes, upTo))) {
+                            following.remove(follower);
+                        }
+                    }
+                }
+                if (!batch.full()) {
+                    break;
+                }
+                from = batch.upTo();
+            }
+            // The others (no room) still get their turn: a heartbeat, or being dropped as slow.
+            for (Follower follower : following) {
+                if (!follower.hasRoom() && !safely(follower, f -> f.take(List.of(), f.position()))) {
+                    following.remove(follower);
+                }
+            }
         }
-        Position from = least.get();
+    }
+
+    /** {@code call} on {@code follower}; false (and the follower closed) when it fails or is gone. */
+    @SuppressWarnings("rawtypes")
+    private static boolean safely(Follower follower, java.util.function.Predicate<Follower> call) {
+        try {
+            return call.test(follower);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "a follower of view_changes failed and is closed: " + e, e);
+            try {
+                follower.close();
+            } catch (RuntimeException ignored) {
+                // closing what failed: nothing more to do
+            }
+            return false;
+        }
+    }
+
+    private Position forgotten(Connection connection) throws SQLException {
+        Object[] row = Jdbc.query(connection, FORGOTTEN).get(0);
+        return new Position(Long.parseLong((String) row[0]), ((Number) row[1]).longValue());
+    }
+
+    private <R extends Record> Batch<R> read(Connection connection, ViewTable<R> table, Position from) throws SQLException {
         List<Position> positions = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         List<Integer> versions = new ArrayList<>();
         List<R> logged = new ArrayList<>();
         Map<UUID, R> rows = new HashMap<>();
-        try (Connection connection = readDb.getConnection()) {
-            try (PreparedStatement read = connection.prepareStatement(read(table))) {
-                read.setString(1, table.name());
-                read.setString(2, Long.toString(from.tx()));
-                read.setLong(3, from.seq());
-                try (ResultSet rs = read.executeQuery()) {
-                    while (rs.next()) {
-                        positions.add(new Position(Long.parseLong(rs.getString(1)), rs.getLong(2)));
-                        String id = rs.getString(3);
-                        ids.add(id == null ? null : UUID.fromString(id));
-                        int version = rs.getInt(4);
-                        versions.add(rs.wasNull() ? null : version);
-                        logged.add(rs.getBoolean(5) ? table.read(rs, 6) : null);
-                    }
+        try (PreparedStatement read = connection.prepareStatement(read(table))) {
+            read.setString(1, table.name());
+            read.setString(2, Long.toString(from.tx()));
+            read.setLong(3, from.seq());
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    positions.add(new Position(Long.parseLong(rs.getString(1)), rs.getLong(2)));
+                    String id = rs.getString(3);
+                    ids.add(id == null ? null : UUID.fromString(id));
+                    int version = rs.getInt(4);
+                    versions.add(rs.wasNull() ? null : version);
+                    logged.add(rs.getBoolean(5) ? loggedRow(table, rs, positions.get(positions.size() - 1)) : null);
                 }
             }
-            // Changes that carry no row (of a table that is not pushed, or from before read V11): the row as it is now.
-            Set<UUID> wanted = new LinkedHashSet<>();
-            for (int i = 0; i < ids.size(); i++) {
-                if (ids.get(i) != null && logged.get(i) == null) {
-                    wanted.add(ids.get(i));
-                }
+        }
+        // Changes that carry no row (of a table that is not pushed, from before read V11, or unreadable): the row as it is now.
+        Set<UUID> wanted = new LinkedHashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (ids.get(i) != null && logged.get(i) == null) {
+                wanted.add(ids.get(i));
             }
-            if (!wanted.isEmpty()) {
-                for (R row : table.select(connection, "WHERE " + table.key() + " = ANY(CAST(? AS uuid[]))",
-                        Jdbc.arrayLiteral(List.copyOf(wanted), false))) {
-                    rows.put((UUID) table.keyOf(row), row);
-                }
+        }
+        if (!wanted.isEmpty()) {
+            for (R row : table.select(connection, "WHERE " + table.key() + " = ANY(CAST(? AS uuid[]))",
+                    Jdbc.arrayLiteral(List.copyOf(wanted), false))) {
+                rows.put((UUID) table.keyOf(row), row);
             }
         }
         List<Changed<R>> changes = new ArrayList<>();
@@ -256,17 +335,18 @@ public class ViewChangeFeed {
                 changes.add(new Changed<>(positions.get(i), row));
             }
         }
-        Position upTo = positions.isEmpty() ? null : positions.get(positions.size() - 1);
-        for (Follower follower : following) {
-            Position at = follower.position();
-            // A follower without room, or behind where this read started, gets nothing this time.
-            boolean reached = follower.hasRoom() && at.compareTo(from) >= 0;
-            List<Changed<R>> after = !reached ? List.of()
-                    : changes.stream().filter(c -> c.position().compareTo(at) > 0).toList();
-            boolean stays = follower.take(after, !reached || upTo == null || upTo.compareTo(at) < 0 ? at : upTo);
-            if (!stays) {
-                following.remove(follower);
-            }
+        return new Batch<>(changes, positions.isEmpty() ? null : positions.get(positions.size() - 1),
+                positions.size() == BATCH);
+    }
+
+    /** The row a change carries; null (the row as it is now is sent) when this version cannot read it. */
+    private static <R extends Record> R loggedRow(ViewTable<R> table, ResultSet rs, Position at) {
+        try {
+            return table.read(rs, 6);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warning(() -> "the row of change " + at.id() + " of " + table.name() + " cannot be read (" + e
+                    + "): its row as it is now goes instead");
+            return null;
         }
     }
 }

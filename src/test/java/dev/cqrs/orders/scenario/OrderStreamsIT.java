@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * after a disconnect in a burst loses and doubles nothing; a customer's streams carry their own
  * orders only, whatever they ask for; every change is an event with the view at its version, also
  * when the stream gets there after later changes; opening a stream spends a rate-limit token, and a caller has
- * at most five open; a resume from before what is kept gets an explicit gap; a malformed {@code
+ * at most five open; a resume from before what is kept gets an explicit gap, and so does an open
+ * stream the retention sweep passes by; a malformed {@code
  * Last-Event-ID} is a 400 naming it.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -292,6 +293,22 @@ class OrderStreamsIT {
                 assertNotNull(gap, "no event");
                 assertEquals("gap", gap.name(), gap.toString());
                 assertTrue(json(gap.data()).getString("detail").contains("no longer kept"), gap.data());
+            }
+            // An open stream that the sweep passes by (it deleted changes the stream has not read) is told so too.
+            try (EventStream open = EventStream.open(admin, adminToken, "orders/changes?user_id=" + UUID.randomUUID())) {
+                assertEquals(200, open.status());
+                await().atMost(Duration.ofSeconds(5)).until(open::opened);
+                String newest;
+                try (Connection read = TestDatabases.read();
+                     PreparedStatement select = read.prepareStatement("SELECT pg_current_xact_id()::text");
+                     ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    newest = rs.getString(1);
+                }
+                forget(newest, 0);
+                EventStream.Event gap = open.next(Duration.ofSeconds(5));
+                assertNotNull(gap, "no gap on the open stream");
+                assertEquals("gap", gap.name(), gap.toString());
             }
         } finally {
             forget(forgottenTx, forgottenSeq);

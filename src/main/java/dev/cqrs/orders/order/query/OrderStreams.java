@@ -104,27 +104,34 @@ public class OrderStreams {
         }
         // read_db first: if it cannot answer, nothing is counted (the 503 says why).
         Position from = resumed.orElseGet(feed::now);
-        boolean gap = resumed.isPresent() && feed.forgotten(from);
+        Position forgotten = resumed.isPresent() ? feed.forgotten() : null;
+        boolean gap = forgotten != null && forgotten.compareTo(from) > 0;
         AtomicInteger count = openPerCaller.computeIfAbsent(caller, c -> new AtomicInteger());
         if (count.incrementAndGet() > maxPerCaller) {
             count.decrementAndGet();
             throw new WebApplicationException(Problems.response(429, "too-many-streams", "Too many open streams",
                     "at most " + maxPerCaller + " open streams per caller on this instance; close one first", List.of()));
         }
-        Stream stream = new Stream(sink, sse, caller, view -> access.mayAccess(view.userId()) && wanted.test(view), from);
+        // After a gap, the stream goes on from the oldest change kept.
+        Stream stream = new Stream(sink, sse, caller, view -> access.mayAccess(view.userId()) && wanted.test(view),
+                gap ? forgotten : from);
         open.add(stream);
         opened.increment();
         if (gap) {
             gaps.increment();
-            stream.queue(sse.newEventBuilder().name(GAP).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                    .data(String.class, "{\"detail\":\"changes after " + from.id() + " are no longer kept (cqrs.view-changes."
-                            + "retention-minutes): read the views again; the stream goes on from the oldest change kept\"}")
-                    .build());
+            stream.queue(gap(sse, from));
         } else {
             // Sent at once: the client sees the stream is open (and a proxy does not wait for a first byte).
             stream.queue(sse.newEventBuilder().comment("open").build());
         }
         feed.follow(OrderView.TABLE, stream);
+    }
+
+    private static OutboundSseEvent gap(Sse sse, Position from) {
+        return sse.newEventBuilder().name(GAP).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(String.class, "{\"detail\":\"changes after " + from.id() + " are no longer kept (cqrs.view-changes."
+                        + "retention-minutes): read the views again; the stream goes on from the oldest change kept\"}")
+                .build();
     }
 
     /** open, opened, events_pushed, dropped_slow, gaps: this instance's streams since it started. */
@@ -170,6 +177,22 @@ public class OrderStreams {
         @Override
         public Position position() {
             return position;
+        }
+
+        @Override
+        public boolean missed(Position forgotten) {
+            if (closed.get()) {
+                return false;
+            }
+            if (!hasRoom()) {
+                // No room to say it: ended; a resume with its last id gets the gap.
+                close();
+                return false;
+            }
+            gaps.increment();
+            queue(gap(sse, position));
+            position = forgotten;
+            return true;
         }
 
         @Override
@@ -251,7 +274,8 @@ public class OrderStreams {
             }
         }
 
-        void close() {
+        @Override
+        public void close() {
             if (closed.compareAndSet(false, true)) {
                 open.remove(this);
                 feed.unfollow(this);
