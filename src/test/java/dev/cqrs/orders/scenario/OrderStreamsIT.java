@@ -213,7 +213,7 @@ class OrderStreamsIT {
             // B's own order arrives on the unfiltered stream: the feed has passed A's changes, made before it.
             EventStream.Event own = all.next(Duration.ofSeconds(10));
             assertNotNull(own, "B's own order did not arrive");
-            assertEquals(orderOfB, json(own.data()).getString("order_id"));
+            assertEquals(orderOfB, json(own.data()).getString("order_id"), "B's stream: the first event is B's own order");
             assertEquals(List.of(), all.drain(), "B's stream after B's order");
             assertEquals(List.of(), askedForA.drain(), "B's stream of user_id=A");
             assertEquals(List.of(), orderA.drain(), "B's stream of A's order");
