@@ -275,15 +275,9 @@ class OrderStreamsIT {
         assertProblem(malformed, 400, "invalid-input");
         assertEquals(List.of("Last-Event-ID"), fields(malformed));
 
-        String forgottenTx;
-        long forgottenSeq;
-        try (Connection read = TestDatabases.read();
-             PreparedStatement select = read.prepareStatement("SELECT tx::text, seq FROM view_changes_forgotten");
-             ResultSet rs = select.executeQuery()) {
-            rs.next();
-            forgottenTx = rs.getString(1);
-            forgottenSeq = rs.getLong(2);
-        }
+        List<String> kept = firstRow("SELECT tx::text, seq::text FROM view_changes_forgotten");
+        String forgottenTx = kept.get(0);
+        long forgottenSeq = Long.parseLong(kept.get(1));
         try {
             // As if the retention sweep had deleted changes up to (2, 1): a stream resumed at (1, 1) missed some.
             forget("2", 1);
@@ -298,13 +292,7 @@ class OrderStreamsIT {
             try (EventStream open = EventStream.open(admin, adminToken, "orders/changes?user_id=" + UUID.randomUUID())) {
                 assertEquals(200, open.status());
                 await().atMost(Duration.ofSeconds(5)).until(open::opened);
-                String newest;
-                try (Connection read = TestDatabases.read();
-                     PreparedStatement select = read.prepareStatement("SELECT pg_current_xact_id()::text");
-                     ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    newest = rs.getString(1);
-                }
+                String newest = firstRow("SELECT pg_current_xact_id()::text").get(0);
                 // (newest, 1): a stream that opened when nothing ran is at (pg_snapshot_xmin, 0), which may be this xid.
                 forget(newest, 1);
                 EventStream.Event gap = open.next(Duration.ofSeconds(5));
@@ -313,6 +301,20 @@ class OrderStreamsIT {
             }
         } finally {
             forget(forgottenTx, forgottenSeq);
+        }
+    }
+
+    /** The first row a query of read_db answers, its columns as text. */
+    private static List<String> firstRow(String sql) throws Exception {
+        try (Connection read = TestDatabases.read();
+             PreparedStatement select = read.prepareStatement(sql);
+             ResultSet rs = select.executeQuery()) {
+            assertTrue(rs.next(), "no row: " + sql);
+            List<String> row = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.add(rs.getString(i));
+            }
+            return row;
         }
     }
 
