@@ -3,6 +3,8 @@ package dev.cqrs.orders.readmodel;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.cqrs.orders.platform.http.Representation;
+import dev.cqrs.orders.platform.json.JsonView;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -69,7 +72,34 @@ public class ViewCache {
     private record Key(String table, UUID id) {
     }
 
-    private record Entry(Record row, int version) {
+    /** A row as read, and its answer once a GET made it (the JSON's bytes and tag, made once per row kept). */
+    private static final class Entry {
+        private final Record row;
+        private final int version;
+        private volatile Representation answer;
+
+        Entry(Record row, int version) {
+            this.row = row;
+            this.version = version;
+        }
+
+        Record row() {
+            return row;
+        }
+
+        int version() {
+            return version;
+        }
+
+        // Two requests may both make it at first: the same bytes, one kept.
+        Representation answer() {
+            Representation made = answer;
+            if (made == null) {
+                made = Representation.of(((JsonView) row).toJson());
+                answer = made;
+            }
+            return made;
+        }
     }
 
     private static final String FIRST_LOOK = "SELECT pg_current_snapshot()::text";
@@ -174,20 +204,26 @@ public class ViewCache {
     }
 
     /**
-     * The row of {@code table} with {@code id}: from memory, or read from read_db (and kept). {@code
-     * fresh}: the caller names writes it must see; read from read_db whatever is kept.
+     * What {@code GET} answers of the row of {@code table} with {@code id}, if {@code visible} to the
+     * caller: the row from memory, or read from read_db (and kept), its JSON made once for as long as
+     * it is kept. {@code fresh}: the caller names writes it must see; read from read_db whatever is kept.
      */
-    public <R extends Record> Optional<R> find(ViewTable<R> table, UUID id, boolean fresh) {
+    public <R extends Record & JsonView> Optional<Representation> answer(ViewTable<R> table, UUID id, boolean fresh,
+                                                                        Predicate<? super R> visible) {
+        return entry(table, id, fresh).filter(found -> visible.test(table.type().cast(found.row()))).map(Entry::answer);
+    }
+
+    private <R extends Record> Optional<Entry> entry(ViewTable<R> table, UUID id, boolean fresh) {
         if (!serving()) {
             bypassed.increment();
-            return read(table, id);
+            return read(table, id).map(row -> new Entry(row, table.versionOf(row)));
         }
         Key key = new Key(table.name(), id);
         if (!fresh) {
             Entry kept = rows.getIfPresent(key);
             if (kept != null) {
                 hits.increment();
-                return Optional.of(table.type().cast(kept.row()));
+                return Optional.of(kept);
             }
         }
         misses.increment();
@@ -195,17 +231,18 @@ public class ViewCache {
         long dropsBefore = drops.get();
         long stripeBefore = stripes.get(stripe);
         Optional<R> row = read(table, id);
-        if (row.isPresent()) {
-            Entry entry = new Entry(row.get(), table.versionOf(row.get()));
-            rows.asMap().compute(key, (k, old) -> {
-                if (drops.get() != dropsBefore || stripes.get(stripe) != stripeBefore) {
-                    refused.increment();
-                    return old;
-                }
-                return old != null && old.version() >= entry.version() ? old : entry;
-            });
+        if (row.isEmpty()) {
+            return Optional.empty();
         }
-        return row;
+        Entry entry = new Entry(row.get(), table.versionOf(row.get()));
+        rows.asMap().compute(key, (k, old) -> {
+            if (drops.get() != dropsBefore || stripes.get(stripe) != stripeBefore) {
+                refused.increment();
+                return old;
+            }
+            return old != null && old.version() >= entry.version() ? old : entry;
+        });
+        return Optional.of(entry);
     }
 
     /** This instance's projection committed these changes: their rows are dropped now. */

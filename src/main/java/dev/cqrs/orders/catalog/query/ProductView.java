@@ -1,6 +1,7 @@
 package dev.cqrs.orders.catalog.query;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.JsonView;
 import dev.cqrs.orders.readmodel.ViewTable;
 import jakarta.json.JsonObject;
 import java.math.BigDecimal;
@@ -9,7 +10,7 @@ import java.util.UUID;
 
 /** A row of {@code product_views}: what {@code GET /products/{id}} answers. */
 public record ProductView(UUID productId, String name, BigDecimal price, int version, Instant createdAt,
-                          Instant updatedAt) {
+                          Instant updatedAt) implements JsonView {
 
     public static final ViewTable<ProductView> TABLE = ViewTable.rows("product_views", ProductView.class).readByKey();
 
@@ -24,6 +25,7 @@ public record ProductView(UUID productId, String name, BigDecimal price, int ver
                 : new ProductView(productId, name, price, version, created, updatedAt);
     }
 
+    @Override
     public JsonObject toJson() {
         return JsonSupport.object()
                 .add("product_id", productId.toString())

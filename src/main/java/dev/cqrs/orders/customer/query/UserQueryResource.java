@@ -52,7 +52,7 @@ public class UserQueryResource {
             throw new AggregateNotFoundException("user", userId);
         }
         ReadYourWrites.Asked asked = ReadYourWrites.Asked.of(headers, uri);
-        reads.answer(async, asked, List.of(), "user_views", () -> cache.find(UserView.TABLE, id, asked.namesWrites())
-                .map(UserView::toJson).orElseThrow(() -> new AggregateNotFoundException("user", userId)));
+        reads.answer(async, asked, List.of(), "user_views", () -> cache.answer(UserView.TABLE, id, asked.namesWrites(), view -> true)
+                .orElseThrow(() -> new AggregateNotFoundException("user", userId)));
     }
 }

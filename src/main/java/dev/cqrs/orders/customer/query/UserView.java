@@ -1,13 +1,14 @@
 package dev.cqrs.orders.customer.query;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.JsonView;
 import dev.cqrs.orders.readmodel.ViewTable;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
 
 /** A row of {@code user_views}: what {@code GET /users/{id}} answers. */
-public record UserView(UUID userId, String email, int version, Instant createdAt, Instant updatedAt) {
+public record UserView(UUID userId, String email, int version, Instant createdAt, Instant updatedAt) implements JsonView {
 
     public static final ViewTable<UserView> TABLE = ViewTable.rows("user_views", UserView.class).readByKey();
 
@@ -22,6 +23,7 @@ public record UserView(UUID userId, String email, int version, Instant createdAt
                 : new UserView(userId, email, version, created, updatedAt);
     }
 
+    @Override
     public JsonObject toJson() {
         return JsonSupport.object()
                 .add("user_id", userId.toString())

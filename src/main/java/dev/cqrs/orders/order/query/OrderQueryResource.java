@@ -57,9 +57,7 @@ public class OrderQueryResource {
         Caller.Access access = caller.access();
         ReadYourWrites.Asked asked = ReadYourWrites.Asked.of(headers, uri);
         boolean fresh = asked.namesWrites() || minVersion != null;
-        reads.answer(async, asked, ReadYourWrites.minVersion(id, minVersion), "order_views", () -> orders.find(id, fresh)
-                .filter(view -> access.mayAccess(view.userId()))
-                .map(OrderView::toJson)
+        reads.answer(async, asked, ReadYourWrites.minVersion(id, minVersion), "order_views", () -> orders.answer(id, fresh, view -> access.mayAccess(view.userId()))
                 .orElseThrow(() -> new AggregateNotFoundException("order", orderId)));
     }
 

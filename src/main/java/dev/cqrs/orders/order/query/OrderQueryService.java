@@ -1,5 +1,6 @@
 package dev.cqrs.orders.order.query;
 
+import dev.cqrs.orders.platform.http.Representation;
 import dev.cqrs.orders.platform.persistence.Resources;
 import jakarta.annotation.Resource;
 import dev.cqrs.orders.readmodel.ViewCache;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /** Reads order views; the read database only (an order by id through the read cache), through the table's own row mapping. */
@@ -22,9 +24,12 @@ public class OrderQueryService {
     @Inject
     ViewCache cache;
 
-    /** The order's view; {@code fresh}: the caller names writes it must see, so no row kept in memory. */
-    public Optional<OrderView> find(UUID orderId, boolean fresh) {
-        return cache.find(OrderView.TABLE, orderId, fresh);
+    /**
+     * The order's view as {@code GET /orders/{id}} answers it, if {@code visible} to the caller;
+     * {@code fresh}: the caller names writes it must see, so no row kept in memory.
+     */
+    public Optional<Representation> answer(UUID orderId, boolean fresh, Predicate<OrderView> visible) {
+        return cache.answer(OrderView.TABLE, orderId, fresh, visible);
     }
 
     /** One page of a list, and where the next one starts ({@code null} when this is the last). */

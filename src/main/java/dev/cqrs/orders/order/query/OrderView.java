@@ -2,6 +2,7 @@ package dev.cqrs.orders.order.query;
 
 import dev.cqrs.orders.order.events.OrderStatus;
 import dev.cqrs.orders.platform.json.JsonSupport;
+import dev.cqrs.orders.platform.json.JsonView;
 import dev.cqrs.orders.readmodel.ViewTable;
 import jakarta.json.JsonObject;
 import java.math.BigDecimal;
@@ -16,7 +17,7 @@ import java.util.UUID;
 public record OrderView(UUID orderId, UUID userId, UUID productId, int quantity, OrderStatus status,
                         Instant createdAt, String productName, String userEmail, BigDecimal unitPrice,
                         BigDecimal totalPrice, int version, Instant updatedAt, int productVersion,
-                        int userVersion) {
+                        int userVersion) implements JsonView {
 
     /**
      * Found by product and by customer too: a rename or an e-mail change rewrites their views. The
@@ -42,6 +43,7 @@ public record OrderView(UUID orderId, UUID userId, UUID productId, int quantity,
                 totalPrice, version, updatedAt, productVersion, fromVersion);
     }
 
+    @Override
     public JsonObject toJson() {
         return JsonSupport.object()
                 .add("order_id", orderId.toString())

@@ -1,14 +1,8 @@
 package dev.cqrs.orders.platform.http;
 
-import dev.cqrs.orders.platform.Sha256;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
-import jakarta.json.JsonWriter;
-import jakarta.json.JsonWriterFactory;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -19,11 +13,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Validators and cache directives for the answers of the views (issue 19, RFC 9110 and RFC 9111).
@@ -31,7 +21,8 @@ import java.util.Map;
  * <p>Every {@code GET} (or {@code HEAD}) of a view that answers 200 with JSON gets a strong
  * {@code ETag}: for a single view with a {@code version} (an order, a product, a user)
  * {@code "<version>.<digest>"}, else (lists, summaries, sales, the root) {@code "<digest>"}, the
- * digest being the first 96 bits of the SHA-256 of the exact bytes sent, base64url. So the tag
+ * digest being the first 96 bits of the SHA-256 of the exact bytes sent, base64url ({@link
+ * Representation}: a resource may answer one made earlier, as the read cache keeps them). So the tag
  * changes whenever the representation does, also when only a denormalized part changed (a renamed
  * product rewrites its orders' views, not their orders' versions: RFC 9110 §8.8.3's strong
  * validator), and the version in front is what a command's {@code If-Match} on the same URI is
@@ -58,7 +49,6 @@ public class ViewValidators implements ContainerRequestFilter, ContainerResponse
     /** The directives of a view's answer (and of its 304). */
     public static final String CACHE_CONTROL = "private, no-cache";
     private static final String CONDITION = ViewValidators.class.getName() + ".ifNoneMatch";
-    private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -73,39 +63,22 @@ public class ViewValidators implements ContainerRequestFilter, ContainerResponse
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!isRead(request) || response.getStatus() != 200 || !(response.getEntity() instanceof JsonStructure json)
+        Object entity = response.getEntity();
+        if (!isRead(request) || response.getStatus() != 200
+                || !(entity instanceof Representation || entity instanceof JsonStructure)
                 || isOperational(request.getUriInfo().getPath())) {
             return;
         }
-        byte[] body = bytes(json);
-        String tag = tagOf(json, body);
-        response.getHeaders().putSingle(HttpHeaders.ETAG, "\"" + tag + "\"");
+        Representation answer = entity instanceof Representation made ? made : Representation.of((JsonStructure) entity);
+        response.getHeaders().putSingle(HttpHeaders.ETAG, "\"" + answer.tag() + "\"");
         response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
-        if (request.getProperty(CONDITION) instanceof EntityTags condition && condition.matchesWeakly(tag)) {
+        if (request.getProperty(CONDITION) instanceof EntityTags condition && condition.matchesWeakly(answer.tag())) {
             response.setStatus(Response.Status.NOT_MODIFIED.getStatusCode());
             response.setEntity(null);
             response.getHeaders().remove(HttpHeaders.CONTENT_TYPE);
         } else {
-            response.setEntity(body, response.getEntityAnnotations(), MediaType.APPLICATION_JSON_TYPE);
+            response.setEntity(answer.body(), response.getEntityAnnotations(), MediaType.APPLICATION_JSON_TYPE);
         }
-    }
-
-    /** The opaque part of a view's entity tag: see the class's comment. */
-    static String tagOf(JsonStructure json, byte[] body) {
-        byte[] sha = Sha256.of(body);
-        String digest = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha, 12));
-        if (json instanceof JsonObject object && object.get("version") instanceof JsonNumber version && version.isIntegral()) {
-            return version.longValue() + "." + digest;
-        }
-        return digest;
-    }
-
-    private static byte[] bytes(JsonStructure json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonWriter writer = WRITERS.createWriter(out)) {
-            writer.write(json);
-        }
-        return out.toByteArray();
     }
 
     private static boolean isRead(ContainerRequestContext request) {
