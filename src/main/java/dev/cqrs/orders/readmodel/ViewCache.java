@@ -83,14 +83,6 @@ public class ViewCache {
             this.version = version;
         }
 
-        Record row() {
-            return row;
-        }
-
-        int version() {
-            return version;
-        }
-
         // Two requests may both make it at first: the same bytes, one kept.
         Representation answer() {
             Representation made = answer;
@@ -210,7 +202,7 @@ public class ViewCache {
      */
     public <R extends Record & JsonView> Optional<Representation> answer(ViewTable<R> table, UUID id, boolean fresh,
                                                                         Predicate<? super R> visible) {
-        return entry(table, id, fresh).filter(found -> visible.test(table.type().cast(found.row()))).map(Entry::answer);
+        return entry(table, id, fresh).filter(found -> visible.test(table.type().cast(found.row))).map(Entry::answer);
     }
 
     private <R extends Record> Optional<Entry> entry(ViewTable<R> table, UUID id, boolean fresh) {
@@ -240,7 +232,7 @@ public class ViewCache {
                 refused.increment();
                 return old;
             }
-            return old != null && old.version() >= entry.version() ? old : entry;
+            return old != null && old.version >= entry.version ? old : entry;
         });
         return Optional.of(entry);
     }
