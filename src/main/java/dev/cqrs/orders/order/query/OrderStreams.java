@@ -49,7 +49,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * view_changes} (where the rest waits, not in memory) and does not hold back where the feed reads
  * for the others; one whose reader takes no event for {@code cqrs.streams.slow-reader-seconds} (10)
  * while events wait is dropped. The projections never wait for streams. At most {@code cqrs.streams.max-per-caller} (5)
- * streams per caller on an instance: one more is a 429. Shutdown closes every stream.
+ * streams per caller on an instance: one more is a 429. Shutdown closes every stream ({@link #closeAll}).
  */
 @ApplicationScoped
 public class OrderStreams {
@@ -125,6 +125,10 @@ public class OrderStreams {
             stream.queue(sse.newEventBuilder().comment("open").build());
         }
         feed.follow(OrderView.TABLE, stream);
+        if (shuttingDown) {
+            // Opened while the application stops, after closeAll: ended at once (the client opens it again elsewhere).
+            stream.close();
+        }
     }
 
     private static OutboundSseEvent gap(Sse sse, Position from) {
@@ -145,8 +149,13 @@ public class OrderStreams {
         return counts;
     }
 
+    /**
+     * Ends every stream, each with its body's last chunk: as the web application stops ({@link
+     * StreamsShutdown}, before the server's HTTP listener may stop) and, should that not have run,
+     * when this bean is destroyed. New streams are not opened after it.
+     */
     @PreDestroy
-    void closeAll() {
+    public void closeAll() {
         shuttingDown = true;
         open.forEach(Stream::close);
     }
