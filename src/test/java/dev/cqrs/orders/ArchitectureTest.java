@@ -24,6 +24,7 @@ import dev.cqrs.orders.eventstore.EventMessages;
 import dev.cqrs.orders.eventstore.RepublishRequest;
 import dev.cqrs.orders.eventstore.Upcaster;
 import dev.cqrs.orders.eventstore.Upcasters;
+import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.CommandConnection;
 import dev.cqrs.orders.platform.persistence.KeptWrites;
@@ -138,6 +139,23 @@ class ArchitectureTest {
                 @Override
                 public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
                     return call.getTargetOwner().isAssignableTo(jakarta.transaction.UserTransaction.class);
+                }
+            });
+
+    /**
+     * JSON-P through JsonSupport's provider, looked up once: each of jakarta.json.Json's static
+     * factories looks the provider up again (ServiceLoader). ViewTable.rowData once did so per view
+     * change, which raised the app's CPU per POST /orders by about half (docs/benchmarks.md).
+     * A static factory made once (a class's constant) is fine.
+     */
+    @ArchTest
+    static final ArchRule jsonThroughOneProvider = noClasses().that()
+            .doNotHaveFullyQualifiedName(JsonSupport.class.getName())
+            .should().callMethodWhere(new DescribedPredicate<>("a jakarta.json.Json factory outside a static initializer") {
+                @Override
+                public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
+                    return call.getTargetOwner().isEquivalentTo(jakarta.json.Json.class)
+                            && !call.getOrigin().getName().equals("<clinit>");
                 }
             });
 

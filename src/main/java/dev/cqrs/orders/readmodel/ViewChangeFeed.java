@@ -177,10 +177,10 @@ public class ViewChangeFeed {
     /**
      * This instance's projection committed changes of rows read by key: a look now rather than at
      * the next tick (at most one waits; a look in progress is followed by one more). Changes of other
-     * instances' projections wait for the next tick.
+     * instances' projections wait for the next tick. Nothing when no stream follows a table.
      */
     public void nudge() {
-        if (ticks != null && !ticks.isDone() && nudged.compareAndSet(false, true)) {
+        if (ticks != null && !ticks.isDone() && followed() && nudged.compareAndSet(false, true)) {
             try {
                 scheduler.execute(new QuietRepeat(LOG, "following view_changes", () -> {
                     synchronized (looking) {
@@ -193,6 +193,15 @@ public class ViewChangeFeed {
                 nudged.set(false); // shutting down: the ticks stop too
             }
         }
+    }
+
+    private boolean followed() {
+        for (Set<Follower<?>> following : followers.values()) {
+            if (!following.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One look: never two at once (the scheduled ticks and the nudges share it). */

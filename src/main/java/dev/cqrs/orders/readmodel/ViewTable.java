@@ -1,7 +1,7 @@
 package dev.cqrs.orders.readmodel;
 
+import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -226,7 +226,7 @@ public final class ViewTable<R extends Record> {
      * the row a read of the table would have answered (numeric scale, timestamps to microseconds).
      */
     String rowData(R row) {
-        JsonObjectBuilder object = Json.createObjectBuilder();
+        JsonObjectBuilder object = JsonSupport.object(); // Json.createObjectBuilder() would look the provider up each time
         Object[] values = parameters(row);
         for (int i = 0; i < values.length; i++) {
             String column = columns.get(i).name();
