@@ -150,21 +150,27 @@ stop_process() {
 
 # class_data_options: sets CDS_OPTS, the JVM options for a dynamic class-data archive of Payara Micro
 # (JDK application class-data sharing): a start that finds the archive maps ~15,000 classes instead
-# of loading them (start-up 28 s -> 22 s here, docs/benchmarks.md); a start that does not find it
-# writes it when the JVM exits normally (a few seconds at stop), to a temporary name that
-# keep_class_data_archive then moves in place. Keyed by the JDK and the Payara Micro jar, so an
-# upgrade of either makes a new one; kept outside the work folder (and target/), shared by every
-# run on this machine. A stale or damaged archive is refused by the JVM, which then starts without
-# it. CQRS_CLASS_DATA=off turns it off.
+# of loading them (start-up 26-27 s -> 21-23 s on 7 Dec, docs/benchmarks.md); a start that does not
+# find it writes it when the JVM exits normally (a few seconds at stop), to a temporary name that
+# keep_class_data_archive then moves in place. Kept outside the work folder (and target/), in
+# ~/.cache/cqrs-orders, and keyed by the JDK, the Payara Micro jar *and the jar's path*: the JVM
+# takes an archive only for the class path it was written with (-jar's jar, by its absolute path)
+# and otherwise starts without it, silently at the log level below; keyed without the path, one
+# checkout's archive made every other checkout's starts go without one. An archive not used for
+# 14 days is deleted (each use touches it), so temporary checkouts do not pile up 100 MB files.
+# A stale or damaged archive is refused by the JVM, which then starts without it.
+# CQRS_CLASS_DATA=off turns it off.
 class_data_options() {
   CDS_OPTS=() CDS_ARCHIVE=''
   [ "${CQRS_CLASS_DATA:-on}" = off ] && return 0
-  local dir=${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-orders key
-  key=$({ java -version 2>&1; cksum <"$PROJECT_DIR/target/server/payara-micro.jar"; } | md5sum | cut -c1-12)
+  local dir=${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-orders key jar=$PROJECT_DIR/target/server/payara-micro.jar
+  key=$({ java -version 2>&1; cksum <"$jar"; echo "$jar"; } | md5sum | cut -c1-12)
   mkdir -p "$dir" 2>/dev/null || return 0
+  find "$dir" -maxdepth 1 -name 'payara-micro-*.jsa*' -mtime +14 -delete 2>/dev/null || true
   CDS_ARCHIVE=$dir/payara-micro-$key.jsa
   # Warnings about the classes an archive cannot hold (hundreds of lines) are noise; errors stay.
   if [ -s "$CDS_ARCHIVE" ]; then
+    touch "$CDS_ARCHIVE" 2>/dev/null || true
     CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" '-Xlog:cds*=error' '-Xlog:class+path=error')
   else
     CDS_OPTS=(-XX:ArchiveClassesAtExit="$CDS_ARCHIVE.$$.tmp" '-Xlog:cds*=error' '-Xlog:class+path=error')
