@@ -150,7 +150,8 @@ stop_process() {
 
 # class_data_options: sets CDS_OPTS, the JVM options for a dynamic class-data archive of Payara Micro
 # (JDK application class-data sharing): a start that finds the archive maps ~15,000 classes instead
-# of loading them (start-up 26-27 s -> 21-23 s on 7 Dec, docs/benchmarks.md); a start that does not
+# of loading them (0-4 s of a 21-27 s start in two interleaved sittings on 7 Dec, within what starts
+# vary by: docs/runs/2026-12-07-issue17-startup.md); a start that does not
 # find it writes it when the JVM exits normally (a few seconds at stop), to a temporary name that
 # keep_class_data_archive then moves in place. Kept outside the work folder (and target/), in
 # ~/.cache/cqrs-orders, and keyed by the JDK, the Payara Micro jar *and the jar's path*: the JVM
