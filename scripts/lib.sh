@@ -160,7 +160,8 @@ stop_process() {
 # checkout's archive made every other checkout's starts go without one. An archive not used for
 # 14 days is deleted (each use touches it), so temporary checkouts do not pile up 100 MB files.
 # A stale or damaged archive is refused by the JVM, which then starts without it.
-# CQRS_CLASS_DATA=off turns it off.
+# CQRS_CLASS_DATA=off turns it off; =use uses an archive that exists and writes none (./run --cluster:
+# several JVMs of one script would write the same temporary file).
 class_data_options() {
   CDS_OPTS=() CDS_ARCHIVE=''
   [ "${CQRS_CLASS_DATA:-on}" = off ] && return 0
@@ -173,7 +174,7 @@ class_data_options() {
   if [ -s "$CDS_ARCHIVE" ]; then
     touch "$CDS_ARCHIVE" 2>/dev/null || true
     CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" '-Xlog:cds*=error' '-Xlog:class+path=error')
-  else
+  elif [ "${CQRS_CLASS_DATA:-on}" = on ]; then
     CDS_OPTS=(-XX:ArchiveClassesAtExit="$CDS_ARCHIVE.$$.tmp" '-Xlog:cds*=error' '-Xlog:class+path=error')
   fi
 }
@@ -184,19 +185,42 @@ keep_class_data_archive() {
   rm -f "${CDS_ARCHIVE:-/nonexistent}.$$.tmp"
 }
 
+# role_properties ROLES DIR: for an instance with ROLES (a cqrs.roles value, e.g. "query" or
+# "command,query,projector"), sets ROLE_OPTS (JVM options: the roles, and WildFly's MDB delivery switches,
+# WEB-INF/jboss-ejb3.xml) and writes DIR/system.properties, Payara Micro's system properties with the
+# roles and, for a role the instance lacks, its MDBs pointed at the idle queue (WEB-INF/glassfish-ejb-jar.xml;
+# the file is Payara's last word, so these cannot be -D options). payara_command uses that file when
+# ROLE_PROPERTIES names it. (The tests' AppProcess.roleProperties does the same.)
+role_properties() {
+  local roles=$1 dir=$2
+  ROLE_OPTS=(-Dcqrs.roles="$roles")
+  ROLE_PROPERTIES=$dir/system.properties
+  mkdir -p "$dir"
+  { cat "$PROJECT_DIR/server-config/payara-micro/system.properties"; echo "cqrs.roles=$roles"; } >"$ROLE_PROPERTIES"
+  case ",$roles," in *,projector,*) ;; *)
+    ROLE_OPTS+=(-Dcqrs.mdb.projections.active=false)
+    printf 'cqrs.mdb.%s.queue=cqrs.idle\n' orders products customers >>"$ROLE_PROPERTIES" ;;
+  esac
+  case ",$roles," in *,command,*) ;; *)
+    ROLE_OPTS+=(-Dcqrs.mdb.republish.active=false)
+    echo 'cqrs.mdb.republish.queue=cqrs.idle' >>"$ROLE_PROPERTIES" ;;
+  esac
+}
+
 # payara_command HTTP_PORT ROOT_DIR: the Payara Micro command line of the app, on the given port, with
 # the server configuration of server-config/payara-micro (and cqrs.readiness.self-url: where the app
-# asks itself at start-up before readiness says UP). Extra arguments are appended.
+# asks itself at start-up before readiness says UP). Extra arguments are appended. ROLE_OPTS and
+# ROLE_PROPERTIES (role_properties), if set, give the instance its roles.
 payara_command() {
   local port=$1 rootdir=$2; shift 2
   class_data_options
-  PAYARA_CMD=(java ${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} "${CDS_OPTS[@]}" -Dcqrs.readiness.self-url="http://127.0.0.1:$port/"
+  PAYARA_CMD=(java ${CQRS_JAVA_OPTS:--Xms256m -Xmx1g} "${CDS_OPTS[@]}" "${ROLE_OPTS[@]}" -Dcqrs.readiness.self-url="http://127.0.0.1:$port/"
     -jar "$PROJECT_DIR/target/server/payara-micro.jar"
     --nohazelcast --nocluster --disablephonehome --port "$port" --rootdir "$rootdir"
     --addlibs "$PROJECT_DIR/target/server/postgresql.jar"
     --prebootcommandfile "$PROJECT_DIR/server-config/payara-micro/pre-boot-commands.asadmin"
     --postbootcommandfile "$PROJECT_DIR/server-config/payara-micro/post-boot-commands.asadmin"
-    --systemproperties "$PROJECT_DIR/server-config/payara-micro/system.properties"
+    --systemproperties "${ROLE_PROPERTIES:-$PROJECT_DIR/server-config/payara-micro/system.properties}"
     "$@")
 }
 
@@ -290,6 +314,16 @@ stop_wildfly() {
   stop_process "$pid" "WildFly" 60
   jvm=$(cat "$base/wildfly.pid" 2>/dev/null || true)
   if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null; then kill -KILL "$jvm" 2>/dev/null || true; fi
+}
+
+# ensure_haproxy: the load balancer of ./run --cluster and ScaleOutIT, Debian's package, installed if missing
+# (apt-get; the package's own service has no listener in its default configuration).
+ensure_haproxy() {
+  command -v haproxy >/dev/null && return 0
+  log "installing HAProxy (Debian package)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null; } ||
+    die "could not install haproxy (apt-get install haproxy)"
 }
 
 # ensure_wrk: the HTTP load generator of bench/run and bench/post-split, Debian's package, installed if missing.

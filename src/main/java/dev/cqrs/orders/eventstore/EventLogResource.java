@@ -3,6 +3,8 @@ package dev.cqrs.orders.eventstore;
 import dev.cqrs.orders.eventstore.EventLog;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.QueryParams;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -23,6 +25,7 @@ import java.util.List;
  * an aggregate's in sequence, whatever order concurrent commands committed in.
  */
 @RolesAllowed(Roles.ADMIN)
+@ServedBy(Role.PROJECTOR)
 @Path("admin/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventLogResource {

@@ -2,6 +2,9 @@ package dev.cqrs.orders.eventstore;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.schedule.OneAtATime;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -89,14 +92,20 @@ public class EventSequencer {
 
     private volatile ScheduledFuture<?> runs;
 
+    /** Command instances only; one of them at a time ({@link OneAtATime}). */
     @PostConstruct
     void start() {
-        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "sequencing events", this::sequence), 0, intervalMillis, TimeUnit.MILLISECONDS);
+        if (InstanceRoles.has(Role.COMMAND)) {
+            runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "sequencing events",
+                    () -> OneAtATime.run(writeDb, OneAtATime.Job.EVENT_SEQUENCER, this::sequence)), 0, intervalMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     @PreDestroy
     void stop() {
-        runs.cancel(false);
+        if (runs != null) {
+            runs.cancel(false);
+        }
     }
 
     /** Numbers the events committed since the last run, if there are any. */

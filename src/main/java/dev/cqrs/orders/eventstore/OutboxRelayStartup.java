@@ -1,5 +1,9 @@
 package dev.cqrs.orders.eventstore;
 
+import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.schedule.OneAtATime;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -14,6 +18,7 @@ import jakarta.inject.Inject;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -42,17 +47,35 @@ public class OutboxRelayStartup {
 
     private volatile ScheduledFuture<?> sweeps;
 
+    @Resource(lookup = Resources.WRITE_DB)
+    DataSource writeDb;
+
+    /**
+     * Command instances only. The relay runs on every one (it sends what its own commands wrote, at
+     * once); the sweep on one at a time ({@link OneAtATime}): it hands its relay what any instance left.
+     */
     @PostConstruct
     void start() {
+        if (!InstanceRoles.has(Role.COMMAND)) {
+            return;
+        }
         relay.start();
-        sweeps = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "outbox sweep", this::sweep), 0,
+        sweeps = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "outbox sweep",
+                () -> OneAtATime.run(writeDb, OneAtATime.Job.OUTBOX_SWEEP, this::sweep)), 0,
                 sweepIntervalMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
-        sweeps.cancel(false);
-        relay.stop();
+        if (sweeps != null) {
+            sweeps.cancel(false);
+            relay.stop();
+        }
+    }
+
+    /** Whether this instance relays (false on an instance without the command role, which has nothing to relay). */
+    public boolean relays() {
+        return InstanceRoles.has(Role.COMMAND);
     }
 
     public boolean isRunning() {

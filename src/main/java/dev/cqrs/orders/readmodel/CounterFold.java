@@ -2,6 +2,9 @@ package dev.cqrs.orders.readmodel;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.schedule.OneAtATime;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -16,10 +19,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -59,13 +62,18 @@ public class CounterFold {
     void start() {
         folds = projections.all().stream().flatMap(p -> p.tables().stream()).filter(ViewTable::isCounters)
                 .map(CounterFold::foldSql).toList();
-        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "folding counter deltas", this::fold),
-                intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        if (InstanceRoles.has(Role.PROJECTOR)) {
+            runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "folding counter deltas",
+                    () -> OneAtATime.run(readDb, OneAtATime.Job.COUNTER_FOLD, this::fold)),
+                    intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     @PreDestroy
     void stop() {
-        runs.cancel(false);
+        if (runs != null) {
+            runs.cancel(false);
+        }
     }
 
     /** The statement that folds a batch of a table's deltas and answers how many it moved. */

@@ -1,12 +1,14 @@
 package dev.cqrs.orders.readmodel;
 
 import dev.cqrs.orders.platform.json.JsonSupport;
-import dev.cqrs.orders.platform.json.QueryParams;
 import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.json.QueryParams;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
 import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -28,6 +30,7 @@ import java.util.UUID;
  * the cause is fixed.
  */
 @RolesAllowed(Roles.ADMIN)
+@ServedBy(Role.PROJECTOR)
 @Path("admin/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {

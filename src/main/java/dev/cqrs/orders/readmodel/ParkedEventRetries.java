@@ -2,10 +2,9 @@ package dev.cqrs.orders.readmodel;
 
 import dev.cqrs.orders.eventstore.RepublishRequest;
 import dev.cqrs.orders.platform.persistence.Resources;
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSException;
-import jakarta.jms.Session;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.schedule.OneAtATime;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -17,10 +16,15 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -50,6 +54,9 @@ public class ParkedEventRetries {
     @ConfigProperty(name = "cqrs.projection.retry.poll-interval-ms", defaultValue = "100")
     long intervalMillis;
 
+    @Resource(lookup = Resources.READ_DB)
+    DataSource readDb;
+
     // Gap repair is asked of the event store by message: the read side never writes write_db.
     @Resource(lookup = Resources.BROKER)
     ConnectionFactory broker;
@@ -59,22 +66,26 @@ public class ParkedEventRetries {
 
     @PostConstruct
     void start() {
-        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "retrying parked events", this::retryDue),
-                intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        if (InstanceRoles.has(Role.PROJECTOR)) {
+            runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "retrying parked events", this::retryDue),
+                    intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     @PreDestroy
     void stop() {
-        runs.cancel(false);
+        if (runs != null) {
+            runs.cancel(false);
+        }
     }
 
-    private void retryDue() throws java.sql.SQLException, JMSException {
+    private void retryDue() throws Exception {
         for (UUID aggregateId : parked.dueAggregates(AGGREGATES_PER_RUN)) {
             intake.catchUp(aggregateId, false);
         }
         if (System.nanoTime() - lastGapCheck > TimeUnit.SECONDS.toNanos(1)) {
             lastGapCheck = System.nanoTime();
-            repairGaps();
+            OneAtATime.run(readDb, OneAtATime.Job.GAP_REPAIR, this::repairGaps);
         }
     }
 

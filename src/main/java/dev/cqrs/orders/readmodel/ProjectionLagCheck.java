@@ -35,6 +35,9 @@ public class ProjectionLagCheck implements HealthCheck {
     }
 
     private HealthCheckResponse lag() {
+        if (!monitor.measures()) {
+            return HealthCheckResponse.named("projection-lag").up().withData("measured", "on projector instances").build();
+        }
         ProjectionMonitor.Lag lag = monitor.lag();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("projection-lag").up()
                 .withData("position", lag.position())

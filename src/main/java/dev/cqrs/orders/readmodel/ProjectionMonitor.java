@@ -3,6 +3,8 @@ package dev.cqrs.orders.readmodel;
 import dev.cqrs.orders.eventstore.EventLog;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -89,14 +91,24 @@ public class ProjectionMonitor {
     private volatile ScheduledFuture<?> runs;
     private long position = -1;
 
+    /** Projector instances only (each measures; the saved position only moves forward). */
     @PostConstruct
     void start() {
-        runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "measuring projection lag", this::check), 0, intervalMillis, TimeUnit.MILLISECONDS);
+        if (measures()) {
+            runs = scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "measuring projection lag", this::check), 0, intervalMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     @PreDestroy
     void stop() {
-        runs.cancel(false);
+        if (runs != null) {
+            runs.cancel(false);
+        }
+    }
+
+    /** Whether this instance measures the lag (projector instances). */
+    public boolean measures() {
+        return InstanceRoles.has(Role.PROJECTOR);
     }
 
     /** The last measurement (at most one interval old, unless the databases are unreachable). */

@@ -3,11 +3,13 @@ package dev.cqrs.orders.readmodel;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
-import dev.cqrs.orders.platform.problem.ConflictException;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.problem.ConflictException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -34,6 +36,7 @@ import javax.sql.DataSource;
  * (of the projection that owns the view: all its tables together), and the verifier.
  */
 @RolesAllowed(Roles.ADMIN)
+@ServedBy(Role.PROJECTOR)
 @Path("admin/projections")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectionsResource {

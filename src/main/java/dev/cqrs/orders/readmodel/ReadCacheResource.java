@@ -3,6 +3,8 @@ package dev.cqrs.orders.readmodel;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.problem.ConflictException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -23,6 +25,7 @@ import java.util.Set;
  * off ({@code cqrs.read-cache.enabled=false}).
  */
 @RolesAllowed(Roles.ADMIN)
+@ServedBy(Role.QUERY)
 @Path("admin/read-cache")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReadCacheResource {

@@ -7,6 +7,9 @@ import dev.cqrs.orders.platform.http.Representation;
 import dev.cqrs.orders.platform.json.JsonView;
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.schedule.OneAtATime;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -181,11 +184,17 @@ public class ViewCache {
                 .build();
     }
 
-    /** With the application (ViewCacheStartup): the looks, if the cache is on, and the retention sweep. */
+    /**
+     * With the application (ViewCacheStartup): the looks, if the cache is on, on every query instance
+     * (each keeps its own cache in step); the retention sweep on one projector instance at a time
+     * ({@link OneAtATime}).
+     */
     void start() {
-        runs.add(scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "forgetting old view changes", this::forget),
-                1, 1, TimeUnit.MINUTES));
-        if (enabled) {
+        if (InstanceRoles.has(Role.PROJECTOR)) {
+            runs.add(scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "forgetting old view changes",
+                    () -> OneAtATime.run(readDb, OneAtATime.Job.VIEW_CHANGES_EXPIRY, this::forget)), 1, 1, TimeUnit.MINUTES));
+        }
+        if (enabled && InstanceRoles.has(Role.QUERY)) {
             runs.add(scheduler.scheduleWithFixedDelay(this::look, 0, pollIntervalMs, TimeUnit.MILLISECONDS));
         }
     }

@@ -1,9 +1,9 @@
 package dev.cqrs.orders.scenario;
 
+import dev.cqrs.orders.testsupport.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import dev.cqrs.orders.testsupport.Tokens;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -65,6 +65,7 @@ final class CommandLoad {
     final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean behindBalancer;
     private final List<Thread> threads = new ArrayList<>();
 
     CommandLoad(Supplier<List<URI>> targets, List<String> customers, List<String> products, int workers,
@@ -243,10 +244,25 @@ final class CommandLoad {
         }
     }
 
+    /**
+     * Behind a load balancer: its own 502 or 504 (the instance it had sent the request to died or did
+     * not answer in time) is booked as a lost connection, the balancer's way of saying it, not as the
+     * application's 5xx.
+     */
+    CommandLoad behindBalancer() {
+        behindBalancer = true;
+        return this;
+    }
+
+    private boolean fromBalancer(HttpResponse<String> response) {
+        return behindBalancer && (response.statusCode() == 502 || response.statusCode() == 504)
+                && !response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
+    }
+
     /** Books an answer; answers whether it was definite. */
     private boolean record(Command command, Optional<HttpResponse<String>> answer, boolean firstAttempt) {
         if (answer.isEmpty() || answer.get().statusCode() >= 500) {
-            if (answer.isPresent()) {
+            if (answer.isPresent() && !fromBalancer(answer.get())) {
                 serverErrors.incrementAndGet();
                 checkUnavailable(command, answer.get());
             }

@@ -9,6 +9,7 @@ import dev.cqrs.orders.testsupport.TestServer;
 import dev.cqrs.orders.testsupport.TestStack;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -411,7 +410,7 @@ class FaultSuiteIT {
                                          WHERE aggregate_id = ANY (?) GROUP BY aggregate_id) l USING (aggregate_id)
                      WHERE e.sequence < l.last
                      ON CONFLICT DO NOTHING""")) {
-            republish.setArray(1, write.createArrayOf("uuid", placedBy(phase.customers()).toArray()));
+            republish.setArray(1, write.createArrayOf("uuid", OrderLedgers.placedBy(phase.customers()).toArray()));
             again = republish.executeUpdate();
         }
         assertThat(again).as("stale copies queued").isGreaterThan(50);
@@ -450,9 +449,9 @@ class FaultSuiteIT {
         try {
             differences = Awaitility.await("read models converge after: " + fault).atMost(CONVERGENCE)
                     .pollInterval(Duration.ofMillis(250))
-                    .until(() -> differences(phase.customers(), expected), Map::isEmpty);
+                    .until(() -> OrderLedgers.differences(phase.customers(), expected), Map::isEmpty);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            Map<String, String> left = differences(phase.customers(), expected);
+            Map<String, String> left = OrderLedgers.differences(phase.customers(), expected);
             report("| " + fault + " | " + acknowledged + " | " + inFlight + " | " + unknown + " (" + committedAfterAll
                     + ") | **did not converge in " + CONVERGENCE.toSeconds() + " s: " + left.size()
                     + " difference(s)**, e.g. " + left.entrySet().stream().limit(2).map(Object::toString)
@@ -467,7 +466,7 @@ class FaultSuiteIT {
 
         // The event store against the ledger: each order's events are exactly the versions its
         // acknowledged commands answered.
-        Map<String, Set<Integer>> stored = storedVersions(phase.customers());
+        Map<String, Set<Integer>> stored = OrderLedgers.storedVersions(phase.customers());
         Set<String> lost = new TreeSet<>(load.ackedVersions.keySet());
         lost.removeAll(stored.keySet());
         Set<String> phantom = new TreeSet<>(stored.keySet());
@@ -499,80 +498,6 @@ class FaultSuiteIT {
                     .until(() -> system.postJson("admin/projections/" + view + "/verify", "").json(),
                             report -> report.getInt("differences_total") == 0);
         }
-    }
-
-    /**
-     * Every difference between what clients were told about the phase's orders ({@code expected},
-     * {@link CommandLoad#expectedOrders}) and the views of its customers' orders; an event not sent
-     * yet or parked is one too.
-     */
-    private static Map<String, String> differences(List<String> phaseCustomers, Map<String, String> expected)
-            throws SQLException {
-        Map<String, String> shown = rows(TestDatabases.read(),
-                "SELECT order_id, user_id, product_id, quantity, status, version FROM order_views WHERE user_id = ANY (?)",
-                phaseCustomers);
-        Map<String, String> differences = new HashMap<>();
-        expected.forEach((id, row) -> {
-            if (!row.equals(shown.get(id))) {
-                differences.put(id, "acknowledged " + row + ", shown " + shown.get(id));
-            }
-        });
-        shown.keySet().stream().filter(id -> !expected.containsKey(id))
-                .forEach(id -> differences.put(id, "shown, never acknowledged: " + shown.get(id)));
-        long outbox = count(TestDatabases.write(), "SELECT count(*) FROM outbox");
-        if (outbox > 0) {
-            differences.put("outbox", outbox + " event(s) not sent yet");
-        }
-        long parked = count(TestDatabases.read(), "SELECT count(*) FROM parked_events");
-        if (parked > 0) {
-            differences.put("parked_events", parked + " event(s) parked");
-        }
-        return differences;
-    }
-
-    private static Map<String, String> rows(Connection connection, String sql, List<String> ofCustomers)
-            throws SQLException {
-        try (connection; PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setArray(1, connection.createArrayOf("uuid", ofCustomers.stream().map(UUID::fromString).toArray()));
-            Map<String, String> rows = new HashMap<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getString(1), rs.getString(2) + "/" + rs.getString(3) + "/q" + rs.getInt(4) + "/"
-                            + rs.getString(5) + "/v" + rs.getInt(6));
-                }
-            }
-            return rows;
-        }
-    }
-
-    /** The orders the customers placed, from the event store (their OrderPlaced events). */
-    private static List<UUID> placedBy(List<String> ofCustomers) throws SQLException {
-        List<UUID> orders = new ArrayList<>();
-        try (Connection write = TestDatabases.write(); PreparedStatement query = write.prepareStatement(
-                "SELECT aggregate_id FROM events WHERE type = 'OrderPlaced' AND data->>'user_id' = ANY (?)")) {
-            query.setArray(1, write.createArrayOf("varchar", ofCustomers.toArray()));
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    orders.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return orders;
-    }
-
-    /** Per order the customers placed, the sequence numbers of its events in the event store. */
-    private static Map<String, Set<Integer>> storedVersions(List<String> ofCustomers) throws SQLException {
-        Map<String, Set<Integer>> versions = new HashMap<>();
-        try (Connection write = TestDatabases.write(); PreparedStatement query = write.prepareStatement(
-                "SELECT aggregate_id, sequence FROM events WHERE aggregate_id = ANY (?)")) {
-            query.setArray(1, write.createArrayOf("uuid", placedBy(ofCustomers).toArray()));
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    versions.computeIfAbsent(rs.getString(1), id -> new TreeSet<>()).add(rs.getInt(2));
-                }
-            }
-        }
-        return versions;
     }
 
     /** Each customer's summary (counters folded or not) equals what its acknowledged orders add up to. */

@@ -53,6 +53,28 @@ public final class AppProcess {
         this.dir = Path.of("target/fault-suite", server.displayName(), name);
     }
 
+    /**
+     * The system properties of an instance with {@code roles} (a {@code cqrs.roles} value): the roles,
+     * and, as scripts/lib.sh's role_properties sets them, what keeps the MDBs of a role the instance
+     * lacks from consuming (WEB-INF/glassfish-ejb-jar.xml on Payara, WEB-INF/jboss-ejb3.xml on WildFly).
+     */
+    public static Map<String, String> roleProperties(String roles) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("cqrs.roles", roles);
+        List<String> list = List.of(roles.split(","));
+        if (!list.contains("projector")) {
+            for (String view : List.of("orders", "products", "customers")) {
+                properties.put("cqrs.mdb." + view + ".queue", "cqrs.idle");
+            }
+            properties.put("cqrs.mdb.projections.active", "false");
+        }
+        if (!list.contains("command")) {
+            properties.put("cqrs.mdb.republish.queue", "cqrs.idle");
+            properties.put("cqrs.mdb.republish.active", "false");
+        }
+        return properties;
+    }
+
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }

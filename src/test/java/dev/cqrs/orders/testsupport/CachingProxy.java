@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -34,7 +33,7 @@ public final class CachingProxy implements AutoCloseable {
 
     /** Starts Varnish on {@code port}, caching what {@code origin} (http://127.0.0.1:port/) answers. */
     public static CachingProxy inFrontOf(URI origin, int port) throws IOException, InterruptedException {
-        ensureInstalled();
+        DebianPackages.ensure(VARNISHD, "varnish");
         Path dir = Path.of("target/caching-proxy").toAbsolutePath();
         Files.createDirectories(dir);
         Path vcl = dir.resolve("shared-cache.vcl");
@@ -99,26 +98,5 @@ public final class CachingProxy implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static void ensureInstalled() throws IOException, InterruptedException {
-        if (Files.isExecutable(VARNISHD)) {
-            return;
-        }
-        // As the benchmarks install wrk: Debian's package, on a machine where the tests run as root.
-        if (apt("install", "-y", "-q", "varnish") != 0 && (apt("update", "-q") != 0 || apt("install", "-y", "-q", "varnish") != 0)) {
-            throw new IllegalStateException("varnishd is missing and `apt-get install varnish` failed (see target/caching-proxy/apt.log)");
-        }
-    }
-
-    private static int apt(String... arguments) throws IOException, InterruptedException {
-        Path log = Path.of("target/caching-proxy/apt.log");
-        Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of("apt-get"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder apt = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        apt.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        return apt.start().waitFor();
     }
 }

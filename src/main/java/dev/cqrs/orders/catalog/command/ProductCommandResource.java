@@ -1,11 +1,13 @@
 package dev.cqrs.orders.catalog.command;
 
+import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
-import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 
 @ApplicationScoped
+@ServedBy(Role.COMMAND)
 @Path("products")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,13 +1,15 @@
 package dev.cqrs.orders.order.command;
 
+import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.CommandResponses;
 import dev.cqrs.orders.platform.command.CommandResult;
 import dev.cqrs.orders.platform.command.ExpectedVersion;
-import dev.cqrs.orders.platform.command.CommandGateway;
 import dev.cqrs.orders.platform.command.Idempotency;
 import dev.cqrs.orders.platform.json.JsonInput;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.problem.ForbiddenFieldException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Caller;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -35,6 +37,7 @@ import java.util.function.BiFunction;
  * answers 404, as if it did not exist); clerks confirm and ship; admins do everything.
  */
 @ApplicationScoped
+@ServedBy(Role.COMMAND)
 @Path("orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderCommandResource {

@@ -1,15 +1,12 @@
 package dev.cqrs.orders.order.query;
 
-import jakarta.ws.rs.container.Suspended;
-import jakarta.ws.rs.container.AsyncResponse;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.UriInfo;
 import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.json.Uuids;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Caller;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -24,7 +21,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 @ApplicationScoped
+@ServedBy(Role.QUERY)
 @Path("orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderQueryResource {

@@ -7,6 +7,7 @@ import dev.cqrs.orders.platform.security.Caller;
 import dev.cqrs.orders.readmodel.ViewChangeFeed;
 import dev.cqrs.orders.readmodel.ViewChangeFeed.Changed;
 import dev.cqrs.orders.readmodel.ViewChangeFeed.Position;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -49,7 +50,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * view_changes} (where the rest waits, not in memory) and does not hold back where the feed reads
  * for the others; one whose reader takes no event for {@code cqrs.streams.slow-reader-seconds} (10)
  * while events wait is dropped. The projections never wait for streams. At most {@code cqrs.streams.max-per-caller} (5)
- * streams per caller on an instance: one more is a 429. Shutdown closes every stream ({@link #closeAll}).
+ * streams per caller across all instances ({@link StreamLeases}): one more is a 429. Shutdown closes every stream ({@link #closeAll}).
  */
 @ApplicationScoped
 public class OrderStreams {
@@ -60,6 +61,9 @@ public class OrderStreams {
 
     @Inject
     ViewChangeFeed feed;
+
+    @Inject
+    StreamLeases leases;
 
     @Resource
     ManagedExecutorService executor;
@@ -80,13 +84,17 @@ public class OrderStreams {
     @ConfigProperty(name = "cqrs.streams.slow-reader-seconds", defaultValue = "10")
     long slowReaderSeconds;
 
-    private final Map<String, AtomicInteger> openPerCaller = new ConcurrentHashMap<>();
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final LongAdder opened = new LongAdder();
     private final LongAdder pushed = new LongAdder();
     private final LongAdder droppedSlow = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private volatile boolean shuttingDown;
+
+    @PostConstruct
+    void renewLeases() {
+        leases.heldBy(() -> open.stream().map(stream -> stream.id).toList());
+    }
 
     /**
      * Opens a stream on {@code sink} of the views {@code wanted} selects among those {@code access}
@@ -106,14 +114,20 @@ public class OrderStreams {
         Position from = resumed.orElseGet(feed::now);
         Position forgotten = resumed.isPresent() ? feed.forgotten() : null;
         boolean gap = forgotten != null && forgotten.compareTo(from) > 0;
-        AtomicInteger count = openPerCaller.computeIfAbsent(caller, c -> new AtomicInteger());
-        if (count.incrementAndGet() > maxPerCaller) {
-            count.decrementAndGet();
+        UUID id = UUID.randomUUID();
+        boolean counted;
+        try {
+            counted = leases.take(id, caller, maxPerCaller);
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting the caller's open streams failed", e);
+        }
+        if (!counted) {
             throw new WebApplicationException(Problems.response(429, "too-many-streams", "Too many open streams",
-                    "at most " + maxPerCaller + " open streams per caller on this instance; close one first", List.of()));
+                    "at most " + maxPerCaller + " open streams per caller, on all instances together; close one first",
+                    List.of()));
         }
         // After a gap, the stream goes on from the oldest change kept.
-        Stream stream = new Stream(sink, sse, caller, view -> access.mayAccess(view.userId()) && wanted.test(view),
+        Stream stream = new Stream(id, sink, sse, caller, view -> access.mayAccess(view.userId()) && wanted.test(view),
                 gap ? forgotten : from);
         open.add(stream);
         opened.increment();
@@ -162,6 +176,7 @@ public class OrderStreams {
 
     /** One open stream: where it is, what it sends, and its queue. */
     private final class Stream implements ViewChangeFeed.Follower<OrderView> {
+        private final UUID id;
         private final SseEventSink sink;
         private final Sse sse;
         private final String caller;
@@ -174,7 +189,8 @@ public class OrderStreams {
         // When an event was last sent, or nothing was waiting to be.
         private volatile long lastSentNanos = System.nanoTime();
 
-        Stream(SseEventSink sink, Sse sse, String caller, Predicate<OrderView> sees, Position from) {
+        Stream(UUID id, SseEventSink sink, Sse sse, String caller, Predicate<OrderView> sees, Position from) {
+            this.id = id;
             this.sink = sink;
             this.sse = sse;
             this.caller = caller;
@@ -288,14 +304,18 @@ public class OrderStreams {
             if (closed.compareAndSet(false, true)) {
                 open.remove(this);
                 feed.unfollow(this);
-                openPerCaller.get(caller).decrementAndGet();
                 queue.clear();
                 if (shuttingDown) {
                     closeSink();
+                    leases.release(id);
                 } else {
                     // Not on the feed's thread: closing writes the last chunk, which a reader that stopped
-                    // reading may never take (the send in progress gives up after 30 s).
-                    executor.execute(this::closeSink);
+                    // reading may never take (the send in progress gives up after 30 s); and the lease's
+                    // release is a round trip to read_db.
+                    executor.execute(() -> {
+                        leases.release(id);
+                        closeSink();
+                    });
                 }
             }
         }

@@ -1,6 +1,8 @@
 package dev.cqrs.orders.platform.command;
 
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
  * answers as if it did not exist (404), so an id is never confirmed. Never stored by a cache.
  */
 @ApplicationScoped
+@ServedBy(Role.COMMAND)
 @Path("commands")
 @Produces(MediaType.APPLICATION_JSON)
 public class CommandsResource {

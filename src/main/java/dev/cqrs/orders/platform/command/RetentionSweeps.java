@@ -2,6 +2,9 @@ package dev.cqrs.orders.platform.command;
 
 import dev.cqrs.orders.platform.persistence.Jdbc;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.InstanceRoles;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.schedule.OneAtATime;
 import dev.cqrs.orders.platform.schedule.QuietRepeat;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +18,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,13 +85,24 @@ public class RetentionSweeps {
         if (trackingSweepSeconds < 1) {
             throw new IllegalStateException("cqrs.commands.sweep-interval-seconds must be at least 1: " + trackingSweepSeconds);
         }
-        runs = List.of(
-                scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "expiring idempotency keys",
-                        () -> expire(writeDb, EXPIRE_KEYS, Math.max(24, retentionHours))), 1, 10, TimeUnit.MINUTES),
-                scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "expiring command tracking receipts", () -> {
-                    expire(writeDb, EXPIRE_PUBLICATIONS, tracking.retentionSeconds());
-                    expire(readDb, EXPIRE_PROJECTIONS, tracking.retentionSeconds());
-                }), trackingSweepSeconds, trackingSweepSeconds, TimeUnit.SECONDS));
+        // write_db's on command instances, read_db's on projector instances; each on one at a time.
+        List<ScheduledFuture<?>> started = new ArrayList<>();
+        if (InstanceRoles.has(Role.COMMAND)) {
+            started.add(scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "expiring idempotency keys",
+                    () -> OneAtATime.run(writeDb, OneAtATime.Job.KEY_EXPIRY,
+                            () -> expire(writeDb, EXPIRE_KEYS, Math.max(24, retentionHours)))), 1, 10, TimeUnit.MINUTES));
+            started.add(scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "expiring command publication receipts",
+                    () -> OneAtATime.run(writeDb, OneAtATime.Job.PUBLICATION_EXPIRY,
+                            () -> expire(writeDb, EXPIRE_PUBLICATIONS, tracking.retentionSeconds()))),
+                    trackingSweepSeconds, trackingSweepSeconds, TimeUnit.SECONDS));
+        }
+        if (InstanceRoles.has(Role.PROJECTOR)) {
+            started.add(scheduler.scheduleWithFixedDelay(new QuietRepeat(LOG, "expiring command projection receipts",
+                    () -> OneAtATime.run(readDb, OneAtATime.Job.PROJECTION_RECEIPT_EXPIRY,
+                            () -> expire(readDb, EXPIRE_PROJECTIONS, tracking.retentionSeconds()))),
+                    trackingSweepSeconds, trackingSweepSeconds, TimeUnit.SECONDS));
+        }
+        runs = List.copyOf(started);
     }
 
     @PreDestroy

@@ -28,6 +28,34 @@ public final class QuietRepeat implements Runnable {
         this.task = task;
     }
 
+    /**
+     * The same logging for work that is not a schedule's (a request's call to a database that may be
+     * down): {@link #failed} at WARNING once, then at FINE; {@link #worked} at INFO when it works again.
+     */
+    public static final class Outage {
+
+        private final Logger log;
+        private final String what;
+        private volatile boolean failing;
+
+        public Outage(Logger log, String what) {
+            this.log = log;
+            this.what = what;
+        }
+
+        public void failed(Exception e) {
+            log.log(failing ? Level.FINE : Level.WARNING, what + " failed: " + e);
+            failing = true;
+        }
+
+        public void worked() {
+            if (failing) {
+                failing = false;
+                log.info(what + " works again");
+            }
+        }
+    }
+
     @Override
     public void run() {
         try {

@@ -4,6 +4,8 @@ import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.QueryParams;
 import dev.cqrs.orders.platform.problem.FieldError;
 import dev.cqrs.orders.platform.problem.InvalidInputException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +27,7 @@ import java.util.Set;
  * {@code accepted}, {@code rejected}, {@code refused}, {@code failed}, or a status code.
  */
 @ApplicationScoped
+@ServedBy(Role.COMMAND)
 @Path("admin/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Commands past the caller's rate (see {@link RateLimiter}) are answered 429 with
- * {@code Retry-After} before they reach a handler; the opening of a stream of changes ({@code GET
- * .../changes}) spends a token like a command; other queries are not limited. Runs after the role
+ * Commands past the caller's rate (see {@link RateLimiter}: one bucket per caller, shared by every
+ * instance) are answered 429 with {@code Retry-After} before they reach a handler; the opening of a
+ * stream of changes ({@code GET .../changes}) spends a token like a command; other queries are not
+ * limited. Runs after the role
  * check, so only authenticated callers spend tokens.
  */
 @Provider

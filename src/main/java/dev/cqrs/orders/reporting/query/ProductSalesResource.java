@@ -1,29 +1,31 @@
 package dev.cqrs.orders.reporting.query;
 
-import java.util.List;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.container.Suspended;
-import jakarta.ws.rs.container.AsyncResponse;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.UriInfo;
 import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Resources;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -34,6 +36,7 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
+@ServedBy(Role.QUERY)
 @Path("products/{product_id}/sales")
 public class ProductSalesResource {
 

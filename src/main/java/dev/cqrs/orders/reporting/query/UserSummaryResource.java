@@ -1,16 +1,12 @@
 package dev.cqrs.orders.reporting.query;
 
-import java.util.List;
-import jakarta.ws.rs.container.Suspended;
-import jakarta.ws.rs.container.AsyncResponse;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.UriInfo;
 import dev.cqrs.orders.platform.consistency.ReadYourWrites;
 import dev.cqrs.orders.platform.json.JsonSupport;
 import dev.cqrs.orders.platform.json.PathIds;
 import dev.cqrs.orders.platform.persistence.Resources;
 import dev.cqrs.orders.platform.problem.AggregateNotFoundException;
+import dev.cqrs.orders.platform.roles.Role;
+import dev.cqrs.orders.platform.roles.ServedBy;
 import dev.cqrs.orders.platform.security.Caller;
 import dev.cqrs.orders.platform.security.Roles;
 import jakarta.annotation.Resource;
@@ -22,10 +18,16 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -36,6 +38,7 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
+@ServedBy(Role.QUERY)
 @Path("users/{user_id}/summary")
 public class UserSummaryResource {
 

@@ -1,0 +1,41 @@
+package dev.cqrs.orders.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tools the tests run that come from Debian's packages (Varnish, HAProxy), installed with
+ * apt-get when missing, as the benchmarks install wrk: on a machine where the tests run as root.
+ */
+final class DebianPackages {
+
+    private static final Path LOG = Path.of("target/apt.log");
+
+    private DebianPackages() {
+    }
+
+    /** Installs {@code debianPackage} unless {@code executable} exists. */
+    static synchronized void ensure(Path executable, String debianPackage) throws IOException, InterruptedException {
+        if (Files.isExecutable(executable)) {
+            return;
+        }
+        if (apt("install", "-y", "-q", debianPackage) != 0
+                && (apt("update", "-q") != 0 || apt("install", "-y", "-q", debianPackage) != 0)) {
+            throw new IllegalStateException(executable + " is missing and `apt-get install " + debianPackage
+                    + "` failed (see " + LOG + ")");
+        }
+    }
+
+    private static int apt(String... arguments) throws IOException, InterruptedException {
+        Files.createDirectories(LOG.getParent());
+        List<String> command = new ArrayList<>(List.of("apt-get"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder apt = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
+        apt.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        return apt.start().waitFor();
+    }
+}
