@@ -316,21 +316,18 @@ stop_wildfly() {
   if [ -n "$jvm" ] && kill -0 "$jvm" 2>/dev/null; then kill -KILL "$jvm" 2>/dev/null || true; fi
 }
 
-# ensure_haproxy: the load balancer of ./run --cluster and ScaleOutIT, Debian's package, installed if missing
-# (apt-get; the package's own service has no listener in its default configuration).
-ensure_haproxy() {
-  command -v haproxy >/dev/null && return 0
-  log "installing HAProxy (Debian package)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null; } ||
-    die "could not install haproxy (apt-get install haproxy)"
+# ensure_debian_package COMMAND PACKAGE: installs Debian's PACKAGE (apt-get) unless COMMAND is on the path.
+ensure_debian_package() {
+  command -v "$1" >/dev/null && return 0
+  log "installing $2 (Debian package)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; } ||
+    die "could not install $2 (apt-get install $2)"
 }
 
 # ensure_wrk: the HTTP load generator of bench/run and bench/post-split, Debian's package, installed if missing.
-ensure_wrk() {
-  command -v wrk >/dev/null && return 0
-  log "installing wrk (Debian package)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } ||
-    die "could not install wrk"
-}
+ensure_wrk() { ensure_debian_package wrk wrk; }
+
+# ensure_haproxy: the load balancer of ./run --cluster and bench/cluster, Debian's package, installed if
+# missing (the package's own service has no listener in its default configuration).
+ensure_haproxy() { ensure_debian_package haproxy haproxy; }

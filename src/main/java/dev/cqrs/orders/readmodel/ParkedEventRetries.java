@@ -92,16 +92,22 @@ public class ParkedEventRetries {
     /**
      * A gap means "wait": the missing event is on its way. One that is still open after
      * cqrs.projection.gap-repair-after-ms was lost on the way (in the broker, or a delivery that
-     * went wrong): the event store, which has every event, sends the missing ones again.
+     * went wrong): the event store, which has every event, sends the missing ones again. A waiting
+     * event with no gap before it any more (its predecessor was applied by an instance that died
+     * before catching up its successors: ScaleOutIT's projector kill found it) is applied now.
      */
     private void repairGaps() throws java.sql.SQLException, JMSException {
-        java.util.List<ParkedEvents.Gap> gaps = parked.staleGaps();
-        if (gaps.isEmpty()) {
+        ParkedEvents.LongWaits waits = parked.longWaits();
+        for (UUID aggregateId : waits.stranded()) {
+            LOG.info(() -> "applying the waiting events of " + aggregateId + ", whose predecessors are applied");
+            intake.catchUp(aggregateId, false);
+        }
+        if (waits.gaps().isEmpty()) {
             return;
         }
         try (Connection connection = broker.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            for (ParkedEvents.Gap gap : gaps) {
+            for (ParkedEvents.Gap gap : waits.gaps()) {
                 new RepublishRequest(gap.aggregateId(), gap.from(), gap.to()).send(session);
                 parked.repairRequested(gap);
             }

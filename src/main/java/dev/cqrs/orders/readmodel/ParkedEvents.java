@@ -185,9 +185,19 @@ public class ParkedEvents {
     public record Gap(UUID aggregateId, int from, int to) {
     }
 
-    List<Gap> staleGaps() throws SQLException {
+    /**
+     * What long waits mean: {@code gaps}, events that never came; {@code stranded}, aggregates whose
+     * first waiting event is next (or a duplicate) after what the projections hold, which is what an
+     * instance killed between committing the predecessor and catching up its waiting successors leaves:
+     * nothing else would ever apply them.
+     */
+    record LongWaits(List<Gap> gaps, List<UUID> stranded) {
+    }
+
+    LongWaits longWaits() throws SQLException {
         try (Connection connection = readDb.getConnection()) {
             List<Gap> gaps = new ArrayList<>();
+            List<UUID> stranded = new ArrayList<>();
             for (String type : projections.sequencedTypes()) {
                 Projections.Readers readers = projections.readers(type);
                 for (Object[] row : Jdbc.query(connection, WAITING_LONG, type, gapRepairAfterMillis)) {
@@ -196,10 +206,12 @@ public class ParkedEvents {
                     int applied = readers.held(connection, id, firstWaiting).lowest();
                     if (firstWaiting > applied + 1) {
                         gaps.add(new Gap(id, applied + 1, firstWaiting - 1));
+                    } else {
+                        stranded.add(id);
                     }
                 }
             }
-            return gaps;
+            return new LongWaits(gaps, stranded);
         }
     }
 

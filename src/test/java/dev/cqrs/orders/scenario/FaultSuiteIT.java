@@ -252,6 +252,33 @@ class FaultSuiteIT {
     }
 
     @Test
+    @Order(2)
+    void aWaitingEventWhosePredecessorWasAppliedByAnInstanceThatDiedIsAppliedAfterAll() throws Exception {
+        String order = system.placeOrder(customers.get(5), products.get(2), 1);
+        assertThat(system.transition(order, "confirm").status()).isEqualTo(200);
+        system.awaitOrder(order, 2);
+        // As in the gap test, #3 comes while the view misses #2, and waits for it.
+        try (Connection read = TestDatabases.read(); Statement sql = read.createStatement()) {
+            sql.executeUpdate("UPDATE order_views SET version = 1, status = 'PENDING' WHERE order_id = '" + order + "'");
+            sql.executeUpdate("INSERT INTO view_changes (view_table, row_id, version) VALUES ('order_views', '" + order + "', 1)");
+        }
+        assertThat(system.transition(order, "ship").status()).isEqualTo(200);
+        Awaitility.await("event #3 waits for #2").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> deadLetters(order), p -> p.size() == 1 && p.get(0).getString("state").equals("waiting"));
+        // Then #2 is applied, as by an instance killed right after committing it, before it caught up
+        // #3 (the waiting successors are applied after the commit of their predecessor): nothing
+        // delivers #2 or #3 again, and there is no gap for the gap repair to ask for (ScaleOutIT's
+        // projector kill left one such event for good). Done within the gap-repair bound (2 s here).
+        try (Connection read = TestDatabases.read(); Statement sql = read.createStatement()) {
+            sql.executeUpdate("UPDATE order_views SET version = 2, status = 'CONFIRMED' WHERE order_id = '" + order + "'");
+            sql.executeUpdate("INSERT INTO view_changes (view_table, row_id, version) VALUES ('order_views', '" + order + "', 2)");
+        }
+        JsonObject view = system.awaitOrder(order, 3);
+        assertThat(view.getString("status")).isEqualTo("SHIPPED");
+        assertThat(deadLetters(order)).isEmpty();
+    }
+
+    @Test
     @Order(3)
     void outagesOfOneDatabaseAnswer503AndHealWithoutRestart() throws Exception {
         String known = system.placeOrder(customers.get(2), products.get(1), 1);

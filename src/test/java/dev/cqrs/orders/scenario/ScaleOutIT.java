@@ -71,11 +71,11 @@ class ScaleOutIT {
     @BeforeAll
     static void startTheCluster() throws Exception {
         int port = Integer.parseInt(System.getProperty("scaleout.http.port", "18100"));
-        command1 = new AppProcess("scale-command-1", port, AppProcess.roleProperties("command"));
-        command2 = new AppProcess("scale-command-2", port + 1, AppProcess.roleProperties("command"));
-        query1 = new AppProcess("scale-query-1", port + 2, AppProcess.roleProperties("query"));
-        query2 = new AppProcess("scale-query-2", port + 3, AppProcess.roleProperties("query"));
-        projector = new AppProcess("scale-projector", port + 4, AppProcess.roleProperties("projector"));
+        command1 = new AppProcess("scale-command-1", port, properties("command"));
+        command2 = new AppProcess("scale-command-2", port + 1, properties("command"));
+        query1 = new AppProcess("scale-query-1", port + 2, properties("query"));
+        query2 = new AppProcess("scale-query-2", port + 3, properties("query"));
+        projector = new AppProcess("scale-projector", port + 4, properties("projector"));
         List<AppProcess> all = all();
         all.forEach(AppProcess::launch);
         all.forEach(app -> app.awaitReady(START));
@@ -89,6 +89,16 @@ class ScaleOutIT {
         for (int i = 0; i < 3; i++) {
             products.add(system.createProduct("Scale product " + run + "-" + i, (4 + i) + ".50"));
         }
+    }
+
+    /**
+     * The instance's roles, and a heartbeat of 2 s on streams (15 by default): a stream the client
+     * closed is noticed at the server's next write, and its lease released (StreamInstancesIT does the same).
+     */
+    private static Map<String, String> properties(String roles) {
+        Map<String, String> properties = new HashMap<>(AppProcess.roleProperties(roles));
+        properties.put("cqrs.streams.heartbeat-seconds", "2");
+        return properties;
     }
 
     @AfterAll
@@ -204,7 +214,7 @@ class ScaleOutIT {
             assertThat(sixth.status()).as("a sixth stream of the customer").isEqualTo(429);
             assertThat(sixth.body()).contains("urn:cqrs-orders:problem:too-many-streams");
             // Closing one makes room, on whichever instance the next lands (once its instance has noticed
-            // the close: at its next write at the latest, the 15 s heartbeat).
+            // the close: at its next writes, the heartbeats).
             open.remove(0).close();
             EventStream again = Awaitility.await("a place after closing a stream").atMost(Duration.ofSeconds(45))
                     .pollInterval(Duration.ofMillis(500))

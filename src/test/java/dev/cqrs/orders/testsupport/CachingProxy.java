@@ -1,13 +1,11 @@
 package dev.cqrs.orders.testsupport;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
@@ -33,7 +31,7 @@ public final class CachingProxy implements AutoCloseable {
 
     /** Starts Varnish on {@code port}, caching what {@code origin} (http://127.0.0.1:port/) answers. */
     public static CachingProxy inFrontOf(URI origin, int port) throws IOException, InterruptedException {
-        DebianPackages.ensure(VARNISHD, "varnish");
+        DebianTools.ensure(VARNISHD, "varnish");
         Path dir = Path.of("target/caching-proxy").toAbsolutePath();
         Files.createDirectories(dir);
         Path vcl = dir.resolve("shared-cache.vcl");
@@ -63,7 +61,7 @@ public final class CachingProxy implements AutoCloseable {
                             throw new IllegalStateException("varnishd exited with " + process.exitValue()
                                     + ": " + Files.readString(dir.resolve("varnish-" + port + ".log")));
                         }
-                        return listening(port);
+                        return DebianTools.listening(port);
                     });
         } catch (RuntimeException e) {
             proxy.close();
@@ -86,17 +84,6 @@ public final class CachingProxy implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        DebianTools.stop(process);
     }
 }

@@ -1,13 +1,11 @@
 package dev.cqrs.orders.testsupport;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
@@ -33,7 +31,7 @@ public final class LoadBalancer implements AutoCloseable {
     /** Starts HAProxy on {@code port} (statistics on {@code statsPort}) in front of the instances. */
     public static LoadBalancer start(int port, int statsPort, URI command1, URI command2, URI query1, URI query2,
                                      URI projector) throws IOException, InterruptedException {
-        DebianPackages.ensure(HAPROXY, "haproxy");
+        DebianTools.ensure(HAPROXY, "haproxy");
         Path dir = Path.of("target/load-balancer").toAbsolutePath();
         Files.createDirectories(dir);
         Path log = dir.resolve("haproxy-" + port + ".log");
@@ -57,7 +55,7 @@ public final class LoadBalancer implements AutoCloseable {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("haproxy exited with " + process.exitValue() + ": " + Files.readString(log));
                         }
-                        return listening(port);
+                        return DebianTools.listening(port);
                     });
         } catch (RuntimeException e) {
             balancer.close();
@@ -81,17 +79,6 @@ public final class LoadBalancer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        DebianTools.stop(process);
     }
 }

@@ -1,20 +1,23 @@
 package dev.cqrs.orders.testsupport;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The tools the tests run that come from Debian's packages (Varnish, HAProxy), installed with
- * apt-get when missing, as the benchmarks install wrk: on a machine where the tests run as root.
+ * The tools the tests run that come from Debian's packages (Varnish, HAProxy): installed with
+ * apt-get when missing, as the benchmarks install wrk (on a machine where the tests run as root), run
+ * as children of the test, stopped with it.
  */
-final class DebianPackages {
+final class DebianTools {
 
     private static final Path LOG = Path.of("target/apt.log");
 
-    private DebianPackages() {
+    private DebianTools() {
     }
 
     /** Installs {@code debianPackage} unless {@code executable} exists. */
@@ -37,5 +40,22 @@ final class DebianPackages {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
         apt.environment().put("DEBIAN_FRONTEND", "noninteractive");
         return apt.start().waitFor();
+    }
+
+    /** Whether something accepts connections on 127.0.0.1:{@code port}. */
+    static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGTERM, and SIGKILL if it has not exited 10 s later. */
+    static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
     }
 }
