@@ -223,22 +223,8 @@ class FaultSuiteIT {
     @Test
     @Order(2)
     void aGapInAnOrdersEventsWaitsForTheMissingEvents() throws Exception {
-        String order = system.placeOrder(customers.get(4), products.get(2), 1);
-        assertThat(system.transition(order, "confirm").status()).isEqualTo(200);
-        system.awaitOrder(order, 2);
-        // Behind the application's back, the view forgets event #2, as if it had never arrived;
-        // the next event, #3, then comes after a gap.
-        try (Connection read = TestDatabases.read(); Statement sql = read.createStatement()) {
-            sql.executeUpdate("UPDATE order_views SET version = 1, status = 'PENDING' WHERE order_id = '" + order + "'");
-            // Every writer of a view row notes its change (the projections do, in their transaction): the
-            // instances' read caches drop the row they keep (design-decisions §19).
-            sql.executeUpdate("INSERT INTO view_changes (view_table, row_id, version) VALUES ('order_views', '" + order + "', 1)");
-            // The sales projection keeps its own state of the order (at #2): when #2 comes again, it
-            // ignores it, and the counters stay right without any help here.
-        }
-        assertThat(system.transition(order, "ship").status()).isEqualTo(200);
-        List<JsonObject> waiting = Awaitility.await("event #3 waits for #2").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).until(() -> deadLetters(order), p -> p.size() == 1);
+        String order = orderWhoseThirdEventWaitsForItsSecond(customers.get(4));
+        List<JsonObject> waiting = deadLetters(order);
         assertThat(waiting.get(0).getInt("sequence")).isEqualTo(3);
         assertThat(waiting.get(0).getString("state")).isEqualTo("waiting");
         assertThat(waiting.get(0).getString("error")).contains("#2");
@@ -254,17 +240,7 @@ class FaultSuiteIT {
     @Test
     @Order(2)
     void aWaitingEventWhosePredecessorWasAppliedByAnInstanceThatDiedIsAppliedAfterAll() throws Exception {
-        String order = system.placeOrder(customers.get(5), products.get(2), 1);
-        assertThat(system.transition(order, "confirm").status()).isEqualTo(200);
-        system.awaitOrder(order, 2);
-        // As in the gap test, #3 comes while the view misses #2, and waits for it.
-        try (Connection read = TestDatabases.read(); Statement sql = read.createStatement()) {
-            sql.executeUpdate("UPDATE order_views SET version = 1, status = 'PENDING' WHERE order_id = '" + order + "'");
-            sql.executeUpdate("INSERT INTO view_changes (view_table, row_id, version) VALUES ('order_views', '" + order + "', 1)");
-        }
-        assertThat(system.transition(order, "ship").status()).isEqualTo(200);
-        Awaitility.await("event #3 waits for #2").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> deadLetters(order), p -> p.size() == 1 && p.get(0).getString("state").equals("waiting"));
+        String order = orderWhoseThirdEventWaitsForItsSecond(customers.get(5));
         // Then #2 is applied, as by an instance killed right after committing it, before it caught up
         // #3 (the waiting successors are applied after the commit of their predecessor): nothing
         // delivers #2 or #3 again, and there is no gap for the gap repair to ask for (ScaleOutIT's
@@ -276,6 +252,28 @@ class FaultSuiteIT {
         JsonObject view = system.awaitOrder(order, 3);
         assertThat(view.getString("status")).isEqualTo("SHIPPED");
         assertThat(deadLetters(order)).isEmpty();
+    }
+
+    /**
+     * An order at #2 whose view forgets #2 behind the application's back, as if it had never arrived;
+     * its next event, #3, then comes after a gap and is parked, waiting for #2. Answers the order.
+     */
+    private static String orderWhoseThirdEventWaitsForItsSecond(String customer) throws Exception {
+        String order = system.placeOrder(customer, products.get(2), 1);
+        assertThat(system.transition(order, "confirm").status()).isEqualTo(200);
+        system.awaitOrder(order, 2);
+        try (Connection read = TestDatabases.read(); Statement sql = read.createStatement()) {
+            sql.executeUpdate("UPDATE order_views SET version = 1, status = 'PENDING' WHERE order_id = '" + order + "'");
+            // Every writer of a view row notes its change (the projections do, in their transaction): the
+            // instances' read caches drop the row they keep (design-decisions §19).
+            sql.executeUpdate("INSERT INTO view_changes (view_table, row_id, version) VALUES ('order_views', '" + order + "', 1)");
+            // The sales projection keeps its own state of the order (at #2): when #2 comes again, it
+            // ignores it, and the counters stay right without any help here.
+        }
+        assertThat(system.transition(order, "ship").status()).isEqualTo(200);
+        Awaitility.await("event #3 waits for #2").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> deadLetters(order), p -> p.size() == 1 && p.get(0).getString("state").equals("waiting"));
+        return order;
     }
 
     @Test
