@@ -16,35 +16,38 @@ public final class QuietRepeat implements Runnable {
         void run() throws Exception;
     }
 
-    private final Logger log;
-    private final String what;
     private final Task task;
-    private volatile boolean failing;
+    private final Outage outage;
 
     /** {@code what} names the work in the log: "folding counter deltas" ("... failed", "... works again"). */
     public QuietRepeat(Logger log, String what, Task task) {
-        this.log = log;
-        this.what = what;
         this.task = task;
+        this.outage = new Outage(log, what, " (the next run tries again)");
     }
 
     /**
-     * The same logging for work that is not a schedule's (a request's call to a database that may be
-     * down): {@link #failed} at WARNING once, then at FINE; {@link #worked} at INFO when it works again.
+     * The logging of an outage, a schedule's or not (a request's call to a database that may be down):
+     * {@link #failed} at WARNING once, then at FINE; {@link #worked} at INFO when it works again.
      */
     public static final class Outage {
 
         private final Logger log;
         private final String what;
+        private final String then;
         private volatile boolean failing;
 
         public Outage(Logger log, String what) {
+            this(log, what, "");
+        }
+
+        private Outage(Logger log, String what, String then) {
             this.log = log;
             this.what = what;
+            this.then = then;
         }
 
         public void failed(Exception e) {
-            log.log(failing ? Level.FINE : Level.WARNING, what + " failed: " + e);
+            log.log(failing ? Level.FINE : Level.WARNING, what + " failed" + then + ": " + e);
             failing = true;
         }
 
@@ -60,13 +63,9 @@ public final class QuietRepeat implements Runnable {
     public void run() {
         try {
             task.run();
-            if (failing) {
-                log.info(what + " works again");
-                failing = false;
-            }
+            outage.worked();
         } catch (Exception e) {
-            log.log(failing ? Level.FINE : Level.WARNING, what + " failed (the next run tries again): " + e);
-            failing = true;
+            outage.failed(e);
         }
     }
 }
